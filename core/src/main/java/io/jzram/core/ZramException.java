@@ -1,0 +1,66 @@
+package io.jzram.core;
+
+import java.io.IOException;
+
+/**
+ * Every failure the engine reports: one class with a {@link Reason}, so that each caller maps
+ * reasons to its own vocabulary in one place (the iSCSI target to SCSI sense data, the CLI to
+ * zramctl-style messages and exit codes) and nothing is lost in a cast.
+ */
+public final class ZramException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    /** Why an operation failed, with the errno the kernel's zram would return for it. */
+    public enum Reason {
+        /** I/O to a device that has no disksize (or is being reset). Kernel: I/O beyond a zero capacity. */
+        NOT_INITIALIZED("ENXIO", "No such device or address"),
+        /** I/O outside the disk, or a length or offset that is not a whole number of sectors; counted in invalid_io. */
+        OUT_OF_RANGE("EINVAL", "Invalid argument"),
+        /** A write would take mem_used_total over mem_limit; the old contents are intact; counted in failed_writes. */
+        NO_SPACE("ENOMEM", "Cannot allocate memory"),
+        /** Stored data failed to decompress; counted in failed_reads. */
+        READ_FAILED("EIO", "Input/output error"),
+        /** The device is open, exported, or another administrative operation holds it. */
+        BUSY("EBUSY", "Device or resource busy"),
+        /** A bad administrative argument: disksize 0, unknown algorithm, malformed size. */
+        INVALID_ARGUMENT("EINVAL", "Invalid argument"),
+        /** hot_remove or lookup of a device id that does not exist. */
+        NO_SUCH_DEVICE("ENODEV", "No such device"),
+        /** A reset or drain waited longer than it was allowed to. */
+        TIMED_OUT("ETIMEDOUT", "Connection timed out");
+
+        private final String errno;
+        private final String strerror;
+
+        Reason(String errno, String strerror) {
+            this.errno = errno;
+            this.strerror = strerror;
+        }
+
+        /** The symbolic errno, e.g. {@code EBUSY}. */
+        public String errno() {
+            return errno;
+        }
+
+        /** The C library's text for the errno, as zramctl prints it. */
+        public String strerror() {
+            return strerror;
+        }
+    }
+
+    private final Reason reason;
+
+    public ZramException(Reason reason, String message) {
+        super(message);
+        this.reason = reason;
+    }
+
+    public ZramException(Reason reason, String message, Throwable cause) {
+        super(message, cause);
+        this.reason = reason;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+}
