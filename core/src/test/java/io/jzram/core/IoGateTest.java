@@ -3,6 +3,8 @@ package io.jzram.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jzram.core.IoGateMutants.Gate;
+import io.jzram.core.IoGateMutants.Kind;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -348,6 +350,33 @@ class IoGateTest {
 
             assertThatThrownBy(gate::exit).isInstanceOf(IllegalStateException.class);
             assertThat(gate.isDrained()).isFalse();
+        }
+    }
+
+    /** The two historical bugs break this specification too (the model checker finds them unaided). */
+    @Nested
+    @DisplayName("historical bugs")
+    class HistoricalBugs {
+
+        @Test
+        void noWakeup_theLastExitDoesNotReleaseTheWaitingClose() throws Exception {
+            Gate mutant = Kind.NO_WAKEUP.newGate();
+            assertThat(mutant.tryEnter()).isTrue();
+            Async<Boolean> reset = Async.start("reset", () -> mutant.close(300, TimeUnit.MILLISECONDS));
+            reset.awaitParked();
+
+            mutant.exit();
+            assertThat(mutant.isDrained()).isTrue();
+            assertThat(reset.get()).as("the reset slept through the drain until its timeout").isFalse();
+        }
+
+        @Test
+        void startsAtZero_refusesIoOnAPublishedGenerationNoOneReset() {
+            Gate mutant = Kind.STARTS_AT_ZERO.newGate();
+            // Published but init() not yet run: the real gate is open at this point.
+            assertThat(mutant.tryEnter()).isFalse();
+            assertThat(mutant.isClosed()).isFalse();
+            assertThat(Kind.REAL.newGate().tryEnter()).isTrue();
         }
     }
 
