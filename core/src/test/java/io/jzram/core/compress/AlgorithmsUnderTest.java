@@ -10,7 +10,8 @@ final class AlgorithmsUnderTest {
                 new Lz4Algorithm(),
                 new Lz4Algorithm(Lz4Implementation.java()),
                 new Lz4HcAlgorithm(),
-                new Lz4HcAlgorithm(Lz4Implementation.java(), Lz4HcAlgorithm.DEFAULT_LEVEL));
+                new Lz4HcAlgorithm(Lz4Implementation.java(), Lz4HcAlgorithm.DEFAULT_LEVEL),
+                new DeflateAlgorithm());
     }
 
     private AlgorithmsUnderTest() {
