@@ -11,7 +11,8 @@ final class AlgorithmsUnderTest {
                 new Lz4Algorithm(Lz4Implementation.java()),
                 new Lz4HcAlgorithm(),
                 new Lz4HcAlgorithm(Lz4Implementation.java(), Lz4HcAlgorithm.DEFAULT_LEVEL),
-                new DeflateAlgorithm());
+                new DeflateAlgorithm(),
+                new ZstdAlgorithm());
     }
 
     private AlgorithmsUnderTest() {
