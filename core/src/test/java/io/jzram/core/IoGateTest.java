@@ -12,7 +12,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -324,15 +323,10 @@ class IoGateTest {
         }
 
         /**
-         * FAILS against the current IoGate: on an open gate an unmatched exit() takes the owner's
-         * reference (1 -> 0), silently drains the live generation (every later I/O is refused) and
-         * makes the next reset's close() throw IllegalStateException (0 -> -1). Proposed fix:
-         * exit() refuses (CAS loop, count unchanged) to go from 1 to 0 while the owner has not
-         * been released, and close() drops the owner reference through a private release() that
-         * does the decrement and wake-up without that check.
+         * An unmatched exit() on an open gate must not take the owner's reference: that would
+         * silently drain the live generation (every later I/O refused) and make the next reset's
+         * close() drive the count negative.
          */
-        @Disabled("IoGate bug: exit() without tryEnter() on an open gate steals the owner reference"
-                + " instead of throwing; enable with the fix described in this test's javadoc")
         @Test
         void exitWithoutEnterOnAnOpenGate_throwsIllegalStateException_andLeavesTheGateOpen() {
             assertThatThrownBy(gate::exit).isInstanceOf(IllegalStateException.class);
@@ -342,7 +336,6 @@ class IoGateTest {
             gate.exit();
         }
 
-        @Disabled("IoGate bug: see exitWithoutEnterOnAnOpenGate_throwsIllegalStateException_andLeavesTheGateOpen")
         @Test
         void exitWithoutEnterAfterBalancedIo_throwsIllegalStateException() {
             assertThat(gate.tryEnter()).isTrue();
