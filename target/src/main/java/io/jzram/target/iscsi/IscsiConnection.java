@@ -178,8 +178,41 @@ final class IscsiConnection {
         } catch (RuntimeException | Error e) {
             LOG.error("{}: internal error; closing this connection", this, e);
         } finally {
-            close();
+            lingeringClose();
             teardown();
+        }
+    }
+
+    /**
+     * Closes after our last PDU (a login reject, a Reject) has a chance to arrive: half-close, then
+     * drain what the initiator already sent for up to 200 ms. Closing with unread input would send
+     * an RST, and an RST can make the initiator's stack drop our last PDU unread.
+     */
+    private void lingeringClose() {
+        if (closed.get()) {
+            return;
+        }
+        try {
+            channel.shutdownOutput();
+            channel.configureBlocking(false);
+            ByteBuffer sink = ByteBuffer.allocate(16 * 1024);
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
+            while (System.nanoTime() < deadline && !closed.get()) {
+                sink.clear();
+                int n = channel.read(sink);
+                if (n < 0) {
+                    break;
+                }
+                if (n == 0) {
+                    Thread.sleep(5);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // closing anyway
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            close();
         }
     }
 
@@ -190,7 +223,18 @@ final class IscsiConnection {
         ReasonCode reason = e.kind() == MalformedPduException.Kind.DATA_DIGEST ? ReasonCode.DATA_DIGEST_ERROR
                 : ReasonCode.PROTOCOL_ERROR;
         try {
-            reject(reason, in.header());
+            ByteBuffer h = in.header();
+            if (session == null) {
+                // still logging in: the answer is a Login Response (02/00), not a Reject
+                if (Bhs.opcode(h) == Bhs.OP_LOGIN_REQ) {
+                    byte[] isid = new byte[6];
+                    h.get(8, isid);
+                    send(List.of(new PduWriter.Out(TargetPdus.loginResponse(false, false, (Bhs.flags(h) >>> 2) & 3, 0,
+                            isid, 0, h.getInt(Bhs.ITT), 2, 0), null, PduWriter.Sn.ADVANCE)));
+                }
+                return;
+            }
+            reject(reason, h);
         } catch (IOException | RuntimeException ignored) {
             // closing anyway
         }

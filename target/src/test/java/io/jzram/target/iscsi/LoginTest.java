@@ -192,7 +192,7 @@ class LoginTest {
             try (TestInitiator ini = f.login()) {
                 assertThat(ini.tsih).isNotZero();
             }
-            assertThat(f.server.openConnections()).isLessThanOrEqualTo(1);
+            waitFor(() -> f.server.openConnections() == 0);
         }
     }
 

@@ -88,7 +88,9 @@ public final class TestInitiator implements AutoCloseable {
     public Map<String, String> negotiated = new LinkedHashMap<>();
     /** Answer NOP-In pings automatically in {@link #receive}. */
     public boolean answerPings = true;
-    public int pingsAnswered;
+    public volatile int pingsAnswered;
+    /** Answer NOP-In pings on the reader thread (for idle sessions nobody calls receive() on). */
+    public volatile boolean answerPingsInReader;
 
     private TestInitiator(Socket socket) throws IOException {
         this.socket = socket;
@@ -198,7 +200,12 @@ public final class TestInitiator implements AutoCloseable {
                     }
                     data = java.util.Arrays.copyOf(padded, len);
                 }
-                received.add(new Pdu(bhs, data));
+                Pdu pdu = new Pdu(bhs, data);
+                if (answerPingsInReader && pdu.opcode() == 0x20 && pdu.itt() == RESERVED) {
+                    answerPing(pdu);
+                    continue;
+                }
+                received.add(pdu);
             }
         } catch (IOException e) {
             // socket closed
@@ -297,7 +304,7 @@ public final class TestInitiator implements AutoCloseable {
         b.putInt(24, cmdSn);
         b.putInt(28, expStatSn);
         send(bhs, null);
-        pingsAnswered++;
+        pingsAnswered = pingsAnswered + 1;
     }
 
     // ------------------------------------------------------------------ login
