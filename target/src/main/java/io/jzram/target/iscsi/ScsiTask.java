@@ -73,6 +73,8 @@ final class ScsiTask {
     int unsolicitedLimit;
     /** Next offset expected in the unsolicited sequence. */
     int unsolicitedOffset;
+    /** DataSN expected on the next unsolicited Data-Out. */
+    int unsolicitedDataSn;
     /** True while unsolicited Data-Out PDUs (TTT 0xffffffff) may still arrive. */
     boolean unsolicitedOpen;
     /** The first offset no R2T has asked for yet. */

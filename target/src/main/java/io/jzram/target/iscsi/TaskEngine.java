@@ -27,7 +27,10 @@ import io.jzram.target.scsi.ScsiResponse;
  * Only when every byte is in does the task go to the executor, so the reader never waits for a
  * command and any number of tasks can be collecting data, interleaved with each other and with new
  * commands. DataPDUInOrder=Yes and DataSequenceInOrder=Yes: each sequence's PDUs must come in
- * offset order; a PDU that breaks that is a protocol error (Reject, then the connection closes).
+ * offset order with DataSN 0, 1, 2, ... (per R2T, and for the unsolicited sequence). A Data-Out
+ * that breaks that fails its command (CHECK CONDITION, ABORTED COMMAND, 4B/05 DATA OFFSET ERROR or
+ * 4B/02 TOO MUCH WRITE DATA) and the connection goes on: ErrorRecoveryLevel 0 cannot recover the
+ * command, but need not take the other commands down with it.
  *
  * <p>Read data. The executor gives the command set a pooled buffer of EDTL bytes and sends what it
  * returns as Data-In PDUs of at most the initiator's MaxRecvDataSegmentLength, F at every
@@ -167,10 +170,15 @@ final class TaskEngine {
             in.skipData();
             return;
         }
+        int dataSn = h.getInt(Bhs.DATA_SN);
         if (ttt == Bhs.RESERVED_TAG) {
-            if (!t.unsolicitedOpen || offset != t.unsolicitedOffset || offset + len > t.unsolicitedLimit || offset < 0) {
-                throw protocolError(t, "unsolicited Data-Out at " + offset + "+" + len);
+            if (!t.unsolicitedOpen || offset != t.unsolicitedOffset || offset + len > t.unsolicitedLimit || offset < 0
+                    || dataSn != t.unsolicitedDataSn) {
+                dataPhaseError(in, t, "unsolicited Data-Out DataSN " + dataSn + " at " + offset + "+" + len,
+                        offset + len > t.unsolicitedLimit ? ASC_TOO_MUCH_WRITE_DATA : ASC_DATA_OFFSET_ERROR);
+                return;
             }
+            t.unsolicitedDataSn++;
             readInto(in, t, offset);
             t.unsolicitedOffset += len;
             if (fin || t.unsolicitedOffset >= t.unsolicitedLimit) {
@@ -179,9 +187,14 @@ final class TaskEngine {
             }
         } else {
             ScsiTask.R2t r = t.findR2t(ttt);
-            if (r == null || offset != r.offset + r.received || len > r.length - r.received || offset < 0) {
-                throw protocolError(t, "Data-Out ttt=" + Integer.toHexString(ttt) + " at " + offset + "+" + len);
+            if (r == null || offset != r.offset + r.received || len > r.length - r.received || offset < 0
+                    || dataSn != r.nextDataSn) {
+                dataPhaseError(in, t, "Data-Out ttt=" + Integer.toHexString(ttt) + " DataSN " + dataSn + " at "
+                        + offset + "+" + len, r != null && len > r.length - r.received ? ASC_TOO_MUCH_WRITE_DATA
+                        : ASC_DATA_OFFSET_ERROR);
+                return;
             }
+            r.nextDataSn++;
             readInto(in, t, offset);
             r.received += len;
             if (r.received == r.length) {
@@ -195,8 +208,40 @@ final class TaskEngine {
         }
     }
 
-    private MalformedPduException protocolError(ScsiTask t, String what) {
-        return new MalformedPduException(MalformedPduException.Kind.PROTOCOL, what + " does not fit " + t);
+    /** ASC/ASCQ of the iSCSI transport errors reported as ABORTED COMMAND (RFC 7143 §11.4.7.2). */
+    static final int ASC_DATA_OFFSET_ERROR = 0x4b05;
+    static final int ASC_TOO_MUCH_WRITE_DATA = 0x4b02;
+
+    /**
+     * A Data-Out that does not fit its task (wrong DataSN, offset, length or TTT). The PDU is
+     * dropped, the task ends with CHECK CONDITION / ABORTED COMMAND and the connection goes on;
+     * further Data-Out for the task is dropped as data for an unknown task.
+     */
+    private void dataPhaseError(PduReader in, ScsiTask t, String what, int ascq) throws IOException {
+        LOG.warn("{}: {} does not fit {}; failing the command", conn, what, t);
+        in.skipData();
+        if (!t.state.compareAndSet(ScsiTask.RECEIVING, ScsiTask.RESPONDING)) {
+            return;
+        }
+        ByteBuffer b = t.writeData;
+        t.writeData = null;
+        pool.release(b);
+        cleanupBeforeStatus(t);
+        byte[] sense = new byte[18];
+        sense[0] = 0x70;
+        sense[2] = 0x0b; // ABORTED COMMAND
+        sense[7] = 10;
+        sense[12] = (byte) (ascq >>> 8);
+        sense[13] = (byte) ascq;
+        ByteBuffer data = ByteBuffer.allocate(2 + sense.length);
+        data.putShort((short) sense.length).put(sense).flip();
+        try {
+            conn.send(List.of(new PduWriter.Out(TargetPdus.scsiResponse(TargetPdus.COMPLETED, 0x02, 0, 0, t.itt,
+                    t.r2tSn), data, PduWriter.Sn.ADVANCE)));
+        } finally {
+            t.state.set(ScsiTask.DONE);
+            t.done.complete(null);
+        }
     }
 
     private void readInto(PduReader in, ScsiTask t, int offset) throws IOException {

@@ -68,11 +68,13 @@ final class TaskManagement {
                 int refCmdSn = h.getInt(32);
                 ScsiTask t = session.tasks.get(rtt);
                 if (t == null) {
-                    // RFC 7143 §11.5.1 b/c: a task we no longer know but whose CmdSN came before this
-                    // TMF has completed; otherwise it never existed.
-                    boolean before = Bhs.serialCompare(refCmdSn, tmfCmdSn) < 0
-                            && Bhs.serialCompare(refCmdSn, tmfCmdSn - session.window - 1) > 0;
-                    respondNow(itt, before ? ResponseCode.FUNCTION_COMPLETE : ResponseCode.TASK_DOES_NOT_EXIST);
+                    // RFC 7143 §11.5.1 b/c: RefCmdSN inside the window [ExpCmdSN, MaxCmdSN] and before
+                    // the TMF: a command not received yet (an immediate TMF overtook it), "function
+                    // complete". Anything else (e.g. a command already answered, whose CmdSN is below
+                    // ExpCmdSN): "task does not exist".
+                    boolean notYetReceived = Bhs.serialCompare(refCmdSn, session.expCmdSn()) >= 0
+                            && Bhs.serialCompare(refCmdSn, tmfCmdSn) < 0;
+                    respondNow(itt, notYetReceived ? ResponseCode.FUNCTION_COMPLETE : ResponseCode.TASK_DOES_NOT_EXIST);
                     return;
                 }
                 LOG.debug("{}: ABORT TASK {}", conn, t);

@@ -149,6 +149,34 @@ class RobustnessTest {
     }
 
     @Test
+    void wrongDataSnInDataOutFailsTheCommandOnly() throws Exception {
+        try (ServerFixture f = new ServerFixture(); TestInitiator good = second(f); TestInitiator bad = f.connect()) {
+            TestInitiator.LoginOptions o = f.normal();
+            o.operationalKeys.put("InitialR2T", "Yes");
+            o.operationalKeys.put("ImmediateData", "No");
+            bad.login(o);
+            int itt = bad.newItt();
+            bad.send(bad.scsiCommandBhs(itt, 0, TestInitiator.write10(0, 2), 1024, false, true, true), null);
+            Pdu r2t = bad.expect(Duration.ofSeconds(5));
+            assertThat(r2t.opcode()).isEqualTo(0x31);
+            bad.send(TestInitiator.dataOutBhs(0, itt, r2t.int32(20), 27, 0, false, bad.expStatSn), new byte[512]);
+            Pdu r = bad.expect(Duration.ofSeconds(5));
+            assertThat(r.opcode()).isEqualTo(0x21);
+            assertThat(r.itt()).isEqualTo(itt);
+            assertThat(r.byteAt(3)).as("CHECK CONDITION").isEqualTo(2);
+            assertThat(r.data()).hasSize(20);
+            assertThat(r.data()[2 + 2]).as("ABORTED COMMAND").isEqualTo((byte) 0x0b);
+            assertThat(r.data()[2 + 12]).isEqualTo((byte) 0x4b);
+            assertThat(r.data()[2 + 13]).isEqualTo((byte) 0x05);
+            // the rest of its data is dropped quietly; the connection goes on
+            bad.send(TestInitiator.dataOutBhs(0, itt, r2t.int32(20), 1, 512, true, bad.expStatSn), new byte[512]);
+            assertThat(f.disk.opcodes).doesNotContain(0x2a);
+            stillWorks(f, bad);
+            stillWorks(f, good);
+        }
+    }
+
+    @Test
     void unknownOpcodeAndSnackAreRejectedAndTheSessionGoesOn() throws Exception {
         try (ServerFixture f = new ServerFixture(); TestInitiator ini = f.login()) {
             byte[] bhs = new byte[48];
