@@ -136,6 +136,11 @@ public final class TestInitiator implements AutoCloseable {
 
     /** Frames a PDU: sets DataSegmentLength, appends padding and the negotiated digests. */
     public byte[] frame(byte[] bhs, byte[] data) {
+        return frame(bhs, data, headerDigest, dataDigest);
+    }
+
+    /** Frames a PDU with the given digests. */
+    public static byte[] frame(byte[] bhs, byte[] data, boolean headerDigest, boolean dataDigest) {
         int len = data == null ? 0 : data.length;
         bhs[5] = (byte) (len >>> 16);
         bhs[6] = (byte) (len >>> 8);
