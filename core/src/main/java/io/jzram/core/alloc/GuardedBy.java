@@ -1,0 +1,19 @@
+package io.jzram.core.alloc;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Documents the lock that must be held to read or write a field, or to call a method.
+ * {@code value} names the lock as seen from the annotated member, e.g. {@code "lock"} or
+ * {@code "sizeClass.lock"}. Not checked by a tool; it is a promise the code keeps and the reader checks.
+ */
+@Documented
+@Retention(RetentionPolicy.SOURCE)
+@Target({ElementType.FIELD, ElementType.METHOD})
+@interface GuardedBy {
+    String value();
+}
