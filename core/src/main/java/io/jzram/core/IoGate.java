@@ -72,14 +72,35 @@ public final class IoGate {
         return false;
     }
 
-    /** Leaves the generation; the last one out after {@link #close} wakes the waiter. */
+    /**
+     * Leaves the generation; the last one out after {@link #close} wakes the waiter.
+     *
+     * @throws IllegalStateException for an exit without a matching {@link #tryEnter()}: a bug in
+     *     the caller, reported loudly rather than allowed to take the owner's reference (which
+     *     would drain a live generation) or drive the count negative
+     */
     public void exit() {
+        int current = refs.get();
+        for (;;) {
+            if (current <= 0 || (current == 1 && !ownerReleased.get())) {
+                throw new IllegalStateException("IoGate.exit() without a matching tryEnter()");
+            }
+            int witness = refs.compareAndExchange(current, current - 1);
+            if (witness == current) {
+                if (current == 1) {
+                    drained.countDown();
+                }
+                return;
+            }
+            current = witness;
+        }
+    }
+
+    /** Drops the owner's reference; called once, by the first {@link #close}. */
+    private void releaseOwner() {
         int after = refs.decrementAndGet();
         if (after == 0) {
             drained.countDown();
-        } else if (after < 0) {
-            // An exit without a matching enter: a bug in the caller. Fail loudly, do not hide it.
-            throw new IllegalStateException("IoGate.exit() without a matching tryEnter()");
         }
     }
 
@@ -95,7 +116,7 @@ public final class IoGate {
      */
     public boolean close(long timeout, TimeUnit unit) throws InterruptedException {
         if (ownerReleased.compareAndSet(false, true)) {
-            exit();
+            releaseOwner();
         }
         if (unit.toNanos(timeout) >= Long.MAX_VALUE) {
             drained.await();

@@ -1,62 +1,552 @@
 package io.jzram.core;
 
+import io.jzram.core.compress.CompressionAlgorithm;
+import io.jzram.core.compress.CompressionAlgorithms;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * API SKETCH — the implementation is being written; signatures are final.
+ * A compressed RAM block device with the kernel zram's semantics
+ * (Documentation/admin-guide/blockdev/zram.rst, drivers/block/zram/zram_drv.c).
+ *
+ * <h2>States</h2>
+ * <pre>
+ *   UNINITIALIZED --init(disksize)--> INITIALIZED --reset--> UNINITIALIZED
+ * </pre>
+ * While uninitialized, {@code comp_algorithm} and {@code max_comp_streams} may be set and I/O
+ * fails with {@link ZramException.Reason#NOT_INITIALIZED}. {@code init} while initialized fails
+ * as busy. {@code reset} restores the defaults (lz4, no mem_limit).
+ *
+ * <h2>The I/O path takes no device-wide lock</h2>
+ * The live {@link Generation} is published in a volatile field. An I/O reads it and enters its
+ * {@link IoGate} with an increment-if-not-zero; inside, it touches only per-page slot locks and
+ * the allocator's per-class locks. Administrative operations (init, reset, algorithm, compact)
+ * serialise on {@link #admin}, which the I/O path never takes.
+ *
+ * <h2>Reset: claim → refuse new work → drain → free → unclaim</h2>
+ * {@link #reset} is zram's {@code reset_store} as a short named sequence:
+ * <ol>
+ *   <li><b>claim</b>: take {@link #admin} and set {@link #claimed}, so new {@link #open}s fail as
+ *       busy; if the device is open and the reset is not forced, unclaim and fail as busy;</li>
+ *   <li><b>refuse new work</b>: unpublish the generation, so a new I/O fails fast with "not
+ *       initialized";</li>
+ *   <li><b>drain</b>: drop the gate's owner reference and wait (interruptibly, with an optional
+ *       timeout) until the in-flight I/O that had already entered has left;</li>
+ *   <li><b>free</b>: close the generation's allocator, streams and slot table: memory goes
+ *       back at once, not at some later GC;</li>
+ *   <li><b>unclaim</b>.</li>
+ * </ol>
+ * An I/O that raced with reset either entered the gate before the owner let go, and completes
+ * fully against the old generation while reset waits for it, or fails to enter and reports
+ * "not initialized". It never touches freed memory and never sees a half-reset device. If the
+ * drain times out or is interrupted, the generation is kept as {@link #draining}: the device
+ * reads as uninitialized, {@code init} fails as busy, and the next {@code reset} resumes the
+ * drain.
+ *
+ * <h2>Holders</h2>
+ * {@link #open} registers a user of the device (an iSCSI session, an export). Like the kernel's
+ * open count, it makes {@code reset} and {@code hot_remove} fail as busy unless forced.
  */
 public final class ZramDevice {
     public static final int PAGE_SIZE = 4096;
     public static final int SECTOR_SIZE = 512;
+    /** Defaults restored by {@link #reset}: the kernel's CONFIG_ZRAM_DEF_COMP and one stream per CPU. */
+    public static final String DEFAULT_ALGORITHM = CompressionAlgorithms.DEFAULT_NAME;
 
-    ZramDevice(int id) { this.id = id; }
+    private static final int DEFAULT_STREAMS = Runtime.getRuntime().availableProcessors();
+
     private final int id;
 
-    public int id() { return id; }
-    /** "zram" + id. */
-    public String name() { return "zram" + id; }
+    /** Serialises administrative operations; never taken on the I/O path. */
+    private final ReentrantLock admin = new ReentrantLock();
 
-    // ---- lifecycle (sysfs: disksize, comp_algorithm, mem_limit, max_comp_streams, reset) ----
-    public boolean isInitialized() { throw new UnsupportedOperationException(); }
-    /** Bytes; 0 while uninitialized. */
-    public long diskSize() { throw new UnsupportedOperationException(); }
-    /** Counts inits: changes whenever the device is (re)initialized; lets the target raise CAPACITY DATA HAS CHANGED. */
-    public long generation() { throw new UnsupportedOperationException(); }
-    /** Rounds up to 4 KiB. INVALID_ARGUMENT for <= 0, BUSY while initialized or while another admin op holds the device. */
-    public void init(long diskSizeBytes) throws ZramException { throw new UnsupportedOperationException(); }
-    public String algorithm() { throw new UnsupportedOperationException(); }
-    /** BUSY while initialized; INVALID_ARGUMENT for unknown names. */
-    public void setAlgorithm(String name) throws ZramException { throw new UnsupportedOperationException(); }
-    public long memLimit() { throw new UnsupportedOperationException(); }
-    /** 0 = no limit. Rounded up to 4 KiB. Settable at any time. */
-    public void setMemLimit(long bytes) throws ZramException { throw new UnsupportedOperationException(); }
-    public int streams() { throw new UnsupportedOperationException(); }
-    public void setStreams(int streams) throws ZramException { throw new UnsupportedOperationException(); }
-    /** claim -> refuse new work -> drain -> free -> unclaim. BUSY if open and !force; TIMED_OUT if the drain exceeded timeout (null = forever). */
-    public void reset(boolean force, Duration timeout) throws ZramException, InterruptedException { throw new UnsupportedOperationException(); }
-    public void resetMemUsedMax() { throw new UnsupportedOperationException(); }
-    /** Returns pages freed. NOT_INITIALIZED if not initialized. */
-    public long compact() throws ZramException { throw new UnsupportedOperationException(); }
+    /** The live generation, or null while uninitialized. Written under {@link #admin}; read lock-free by I/O. */
+    private volatile Generation live;
 
-    // ---- holders: an open handle makes reset/hot_remove fail with BUSY unless forced ----
-    /** BUSY while a reset or removal holds the device. */
-    public Holder open(String who) throws ZramException { throw new UnsupportedOperationException(); }
-    public int openCount() { throw new UnsupportedOperationException(); }
-    public interface Holder extends AutoCloseable { @Override void close(); }
+    /** A generation whose drain timed out or was interrupted; guarded by {@link #admin}. */
+    private Generation draining;
 
-    // ---- I/O: byte addressed, 512-byte aligned offset and length, FileChannel-style buffers ----
-    /** Fills dst's remaining bytes from offset and advances dst's position. */
-    public void read(ByteBuffer dst, long offset) throws ZramException { throw new UnsupportedOperationException(); }
-    /** Stores src's remaining bytes at offset and advances src's position. NO_SPACE leaves old data intact. */
-    public void write(ByteBuffer src, long offset) throws ZramException { throw new UnsupportedOperationException(); }
-    /** Frees whole pages inside the range; partial pages at the edges are left alone. */
-    public void discard(long offset, long length) throws ZramException { throw new UnsupportedOperationException(); }
-    /** Makes the range read as zeros; whole pages are freed, partial edges are zeroed in place. */
-    public void writeZeroes(long offset, long length) throws ZramException { throw new UnsupportedOperationException(); }
+    /** Set while reset or removal holds the device; {@link #open} fails as busy meanwhile. Written under {@link #admin}. */
+    private volatile boolean claimed;
 
-    // ---- statistics ----
-    public MmStat mmStat() { throw new UnsupportedOperationException(); }
-    public IoStat ioStat() { throw new UnsupportedOperationException(); }
-    public IoCounters ioCounters() { throw new UnsupportedOperationException(); }
+    /** Settings for the next init; guarded by {@link #admin} for writes, volatile for lock-free reads. */
+    private volatile String algorithm = DEFAULT_ALGORITHM;
+    private volatile int streams = DEFAULT_STREAMS;
+    /** mem_limit in bytes, 0 = none; read on every write. */
+    private volatile long memLimit;
+
+    /** Counts inits, so that users can tell a re-initialised device from the one they knew. */
+    private final AtomicLong generations = new AtomicLong();
+
+    /** Open holders. Incremented before checking {@link #claimed}, so open and reset cannot both miss each other. */
+    private final AtomicInteger holders = new AtomicInteger();
+
+    ZramDevice(int id) {
+        if (id < 0) {
+            throw new IllegalArgumentException("device id must be >= 0: " + id);
+        }
+        this.id = id;
+    }
+
+    public int id() {
+        return id;
+    }
+
+    /** {@code zram} + id, as the kernel names the disk. */
+    public String name() {
+        return "zram" + id;
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    public boolean isInitialized() {
+        return live != null;
+    }
+
+    /** The disk size in bytes; 0 while uninitialized (sysfs {@code disksize}). */
+    public long diskSize() {
+        Generation g = live;
+        return g == null ? 0 : g.diskSize;
+    }
+
+    /** The number of the current (or last) initialization; changes with every {@link #init}. */
+    public long generation() {
+        return generations.get();
+    }
+
+    /**
+     * Initializes the device with {@code diskSizeBytes}, rounded up to a whole page.
+     *
+     * @throws ZramException INVALID_ARGUMENT for a size of 0 or less (or too large to index);
+     *     BUSY while initialized, or while a previous generation is still draining
+     */
+    public void init(long diskSizeBytes) throws ZramException {
+        if (diskSizeBytes <= 0) {
+            throw new ZramException(ZramException.Reason.INVALID_ARGUMENT,
+                    name() + ": disksize must be positive: " + diskSizeBytes);
+        }
+        long pages = (diskSizeBytes + PAGE_SIZE - 1) / PAGE_SIZE;
+        if (diskSizeBytes > Long.MAX_VALUE - PAGE_SIZE || pages > Integer.MAX_VALUE) {
+            throw new ZramException(ZramException.Reason.INVALID_ARGUMENT,
+                    name() + ": disksize too large: " + diskSizeBytes + " (at most " + (long) Integer.MAX_VALUE * PAGE_SIZE + " bytes)");
+        }
+        admin.lock();
+        try {
+            if (live != null) {
+                throw busy("cannot change disksize of an initialized device; reset it first");
+            }
+            if (draining != null) {
+                throw busy("a previous reset is still draining in-flight I/O; reset again to finish it");
+            }
+            CompressionAlgorithm codec = CompressionAlgorithms.of(algorithm);
+            PageStore store = new PageStore(pages, codec, streams);
+            live = new Generation(generations.incrementAndGet(), pages * PAGE_SIZE, codec.name(), store);
+        } finally {
+            admin.unlock();
+        }
+    }
+
+    /** The algorithm in use, or the one the next init will use. */
+    public String algorithm() {
+        Generation g = live;
+        return g != null ? g.algorithm : algorithm;
+    }
+
+    /**
+     * Sets the compression algorithm for the next init (sysfs {@code comp_algorithm}).
+     *
+     * @throws ZramException BUSY while initialized; INVALID_ARGUMENT for an unknown name
+     */
+    public void setAlgorithm(String name) throws ZramException {
+        admin.lock();
+        try {
+            if (live != null) {
+                throw busy("cannot change the algorithm of an initialized device");
+            }
+            try {
+                algorithm = CompressionAlgorithms.of(name).name();
+            } catch (IllegalArgumentException e) {
+                throw new ZramException(ZramException.Reason.INVALID_ARGUMENT, name() + ": " + e.getMessage(), e);
+            }
+        } finally {
+            admin.unlock();
+        }
+    }
+
+    /** mem_limit in bytes; 0 = no limit. */
+    public long memLimit() {
+        return memLimit;
+    }
+
+    /**
+     * Sets mem_limit (rounded up to a page); 0 removes the limit. Allowed at any time; data
+     * already stored stays, only later writes are refused.
+     */
+    public void setMemLimit(long bytes) throws ZramException {
+        if (bytes < 0) {
+            throw new ZramException(ZramException.Reason.INVALID_ARGUMENT, name() + ": mem_limit must be >= 0: " + bytes);
+        }
+        long rounded = bytes > Long.MAX_VALUE - PAGE_SIZE ? Long.MAX_VALUE & -PAGE_SIZE
+                : (bytes + PAGE_SIZE - 1) & -PAGE_SIZE;
+        memLimit = rounded;
+    }
+
+    /** The number of compression streams (zramctl's STREAMS, sysfs {@code max_comp_streams}). */
+    public int streams() {
+        return streams;
+    }
+
+    /**
+     * Sets the number of compression streams kept for the next init.
+     *
+     * @throws ZramException BUSY while initialized; INVALID_ARGUMENT for fewer than 1
+     */
+    public void setStreams(int count) throws ZramException {
+        if (count < 1) {
+            throw new ZramException(ZramException.Reason.INVALID_ARGUMENT, name() + ": streams must be >= 1: " + count);
+        }
+        admin.lock();
+        try {
+            if (live != null) {
+                throw busy("cannot change the streams of an initialized device");
+            }
+            streams = count;
+        } finally {
+            admin.unlock();
+        }
+    }
+
+    /**
+     * Resets the device: claim → refuse new work → drain → free → unclaim (see the class
+     * comment). Resetting an uninitialized device restores the defaults.
+     *
+     * @param force reset even while holders have the device open (their I/O then fails with
+     *     NOT_INITIALIZED until the device is initialized again)
+     * @param timeout how long to wait for in-flight I/O; null waits as long as it takes
+     * @throws ZramException BUSY if open and not forced; TIMED_OUT if the drain did not finish
+     *     in time (the device stays uninitialized and the next reset resumes the drain)
+     * @throws InterruptedException if interrupted while draining (as for a timeout)
+     */
+    public void reset(boolean force, Duration timeout) throws ZramException, InterruptedException {
+        admin.lock();
+        try {
+            claim(force);
+            try {
+                Generation g = refuseNewWork();
+                if (g != null) {
+                    drain(g, timeout);
+                    free(g);
+                }
+                algorithm = DEFAULT_ALGORITHM;
+                streams = DEFAULT_STREAMS;
+                memLimit = 0;
+            } finally {
+                unclaim();
+            }
+        } finally {
+            admin.unlock();
+        }
+    }
+
+    /** Caller holds {@link #admin}. Marks the device claimed; fails as busy if it is open and not forced. */
+    private void claim(boolean force) throws ZramException {
+        claimed = true;
+        int open = holders.get();
+        if (open > 0 && !force) {
+            claimed = false;
+            throw busy("in use by " + open + " holder" + (open == 1 ? "" : "s"));
+        }
+    }
+
+    /** Caller holds {@link #admin}: unpublishes the live generation; returns it, or one still draining. */
+    private Generation refuseNewWork() {
+        Generation g = live;
+        if (g != null) {
+            live = null;
+            draining = g;
+        }
+        return draining;
+    }
+
+    /** Caller holds {@link #admin}: drops the owner reference and waits for in-flight I/O to leave. */
+    private void drain(Generation g, Duration timeout) throws ZramException, InterruptedException {
+        long nanos = timeout == null ? Long.MAX_VALUE : Math.max(0, timeout.toNanos());
+        if (!g.gate.close(nanos, TimeUnit.NANOSECONDS)) {
+            throw new ZramException(ZramException.Reason.TIMED_OUT,
+                    name() + ": " + g.gate.inFlight() + " I/O still in flight after " + timeout
+                            + "; the device stays uninitialized and a new reset resumes the drain");
+        }
+    }
+
+    /** Caller holds {@link #admin}; the gate has drained. */
+    private void free(Generation g) {
+        draining = null;
+        g.store.close();
+    }
+
+    private void unclaim() {
+        claimed = false;
+    }
+
+    /** Sets mem_used_max to the current mem_used_total (writing 0 to sysfs {@code mem_used_max}). */
+    public void resetMemUsedMax() {
+        Generation g = live;
+        if (g != null && g.gate.tryEnter()) {
+            try {
+                g.store.resetMemUsedMax();
+            } finally {
+                g.gate.exit();
+            }
+        }
+    }
+
+    /**
+     * Compacts the allocator (sysfs {@code compact}).
+     *
+     * @return the 4 KiB pages returned by this compaction
+     * @throws ZramException NOT_INITIALIZED
+     */
+    public long compact() throws ZramException {
+        admin.lock();
+        try {
+            Generation g = enter();
+            try {
+                return g.store.compact();
+            } finally {
+                g.gate.exit();
+            }
+        } finally {
+            admin.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ holders
+
+    /** A registered user of the device; closing it is idempotent. */
+    public interface Holder extends AutoCloseable {
+        /** Who holds the device, as given to {@link #open}. */
+        String who();
+
+        @Override
+        void close();
+    }
+
+    /**
+     * Registers a holder: until it is closed, reset and removal fail as busy unless forced.
+     *
+     * @throws ZramException BUSY while a reset or removal holds the device
+     */
+    public Holder open(String who) throws ZramException {
+        holders.incrementAndGet();
+        if (claimed) {
+            holders.decrementAndGet();
+            throw busy("being reset or removed");
+        }
+        return new Holder() {
+            private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+            @Override
+            public String who() {
+                return who;
+            }
+
+            @Override
+            public void close() {
+                if (closed.compareAndSet(false, true)) {
+                    holders.decrementAndGet();
+                }
+            }
+        };
+    }
+
+    /** The number of open holders. */
+    public int openCount() {
+        return holders.get();
+    }
+
+    /** Called by the registry under {@link #admin} protection of removal: see {@link ZramRegistry#hotRemove}. */
+    boolean isClaimed() {
+        return claimed;
+    }
+
+    // ------------------------------------------------------------------ I/O
+
+    /**
+     * Reads {@code dst.remaining()} bytes at {@code offset} into {@code dst}, advancing its
+     * position. Never-written and discarded sectors read as zeros.
+     *
+     * @throws ZramException NOT_INITIALIZED; OUT_OF_RANGE (counted in invalid_io) for an offset
+     *     or length that is not a multiple of 512 or a range beyond the disk; READ_FAILED
+     *     (counted in failed_reads) for stored data that does not decompress — dst's contents
+     *     are then unspecified and its position unchanged
+     */
+    public void read(ByteBuffer dst, long offset) throws ZramException {
+        int len = dst.remaining();
+        Generation g = enter();
+        try {
+            checkRange(g, offset, len);
+            PageStore store = g.store;
+            int pos = dst.position();
+            int done = 0;
+            while (done < len) {
+                long at = offset + done;
+                int index = (int) (at >>> 12);
+                int pageOff = (int) (at & (PAGE_SIZE - 1));
+                int n = Math.min(PAGE_SIZE - pageOff, len - done);
+                store.read(index, pageOff, dst, pos + done, n);
+                done += n;
+            }
+            dst.position(pos + len);
+            store.stats.reads.increment();
+            store.stats.bytesRead.add(len);
+        } finally {
+            g.gate.exit();
+        }
+    }
+
+    /**
+     * Writes {@code src.remaining()} bytes at {@code offset}, advancing src's position.
+     * Pages are stored one at a time; if a page fails, the pages before it hold the new data
+     * and the failing page and those after it keep their old contents, as with the kernel.
+     *
+     * @throws ZramException NOT_INITIALIZED; OUT_OF_RANGE; NO_SPACE (counted in failed_writes)
+     *     when mem_limit is reached: the page keeps its old contents; READ_FAILED when a partial
+     *     page's old contents cannot be read for the read-modify-write
+     */
+    public void write(ByteBuffer src, long offset) throws ZramException {
+        int len = src.remaining();
+        Generation g = enter();
+        try {
+            checkRange(g, offset, len);
+            PageStore store = g.store;
+            int pos = src.position();
+            int done = 0;
+            while (done < len) {
+                long at = offset + done;
+                int index = (int) (at >>> 12);
+                int pageOff = (int) (at & (PAGE_SIZE - 1));
+                int n = Math.min(PAGE_SIZE - pageOff, len - done);
+                store.write(index, pageOff, src, pos + done, n, memLimit);
+                done += n;
+            }
+            src.position(pos + len);
+            store.stats.writes.increment();
+            store.stats.bytesWritten.add(len);
+        } finally {
+            g.gate.exit();
+        }
+    }
+
+    /**
+     * Discards a range: frees every whole page inside it (counted in notify_free); partial
+     * pages at the edges are left alone, as the kernel does, because re-compressing them to
+     * save nothing would defeat the purpose of a discard.
+     *
+     * @throws ZramException NOT_INITIALIZED; OUT_OF_RANGE
+     */
+    public void discard(long offset, long length) throws ZramException {
+        Generation g = enter();
+        try {
+            checkRange(g, offset, length);
+            long first = (offset + PAGE_SIZE - 1) >>> 12;
+            long end = (offset + length) >>> 12; // exclusive
+            for (long index = first; index < end; index++) {
+                g.store.discard((int) index);
+            }
+            g.store.stats.discards.increment();
+        } finally {
+            g.gate.exit();
+        }
+    }
+
+    /**
+     * Makes a range read as zeros: whole pages are freed (counted in notify_free), partial
+     * pages at the edges are zeroed in place by read-modify-write.
+     *
+     * @throws ZramException NOT_INITIALIZED; OUT_OF_RANGE; NO_SPACE or READ_FAILED for an edge page
+     */
+    public void writeZeroes(long offset, long length) throws ZramException {
+        Generation g = enter();
+        try {
+            checkRange(g, offset, length);
+            long done = 0;
+            while (done < length) {
+                long at = offset + done;
+                int index = (int) (at >>> 12);
+                int pageOff = (int) (at & (PAGE_SIZE - 1));
+                int n = (int) Math.min(PAGE_SIZE - pageOff, length - done);
+                g.store.zero(index, pageOff, n, memLimit);
+                done += n;
+            }
+            g.store.stats.discards.increment();
+        } finally {
+            g.gate.exit();
+        }
+    }
+
+    /** Enters the live generation's gate, or fails as not initialized. The caller must exit the gate. */
+    private Generation enter() throws ZramException {
+        Generation g = live;
+        if (g == null || !g.gate.tryEnter()) {
+            throw new ZramException(ZramException.Reason.NOT_INITIALIZED, name() + ": device is not initialized");
+        }
+        return g;
+    }
+
+    /** Checks sector alignment and bounds; counts failures in invalid_io. */
+    private void checkRange(Generation g, long offset, long length) throws ZramException {
+        if (offset < 0 || length < 0 || (offset & (SECTOR_SIZE - 1)) != 0 || (length & (SECTOR_SIZE - 1)) != 0
+                || offset > g.diskSize || length > g.diskSize - offset) {
+            g.store.stats.invalidIo.increment();
+            throw new ZramException(ZramException.Reason.OUT_OF_RANGE,
+                    name() + ": invalid I/O: offset " + offset + ", length " + length + " (disksize " + g.diskSize
+                            + ", sector " + SECTOR_SIZE + ")");
+        }
+    }
+
+    private ZramException busy(String why) {
+        return new ZramException(ZramException.Reason.BUSY, name() + ": " + why);
+    }
+
+    // ------------------------------------------------------------------ statistics
+
+    /** sysfs {@code mm_stat}; all zero while uninitialized. */
+    public MmStat mmStat() {
+        Generation g = live;
+        if (g == null || !g.gate.tryEnter()) {
+            return MmStat.ZERO;
+        }
+        try {
+            return g.store.mmStat(memLimit);
+        } finally {
+            g.gate.exit();
+        }
+    }
+
+    /** sysfs {@code io_stat}; all zero while uninitialized. */
+    public IoStat ioStat() {
+        Generation g = live;
+        return g == null ? IoStat.ZERO : g.store.stats.ioStat();
+    }
+
+    /** Request counters; all zero while uninitialized. */
+    public IoCounters ioCounters() {
+        Generation g = live;
+        return g == null ? IoCounters.ZERO : g.store.stats.ioCounters();
+    }
+
+    /** I/O inside the device right now (for diagnostics and tests). */
+    public int inFlight() {
+        Generation g = live;
+        return g == null ? 0 : g.gate.inFlight();
+    }
+
+    @Override
+    public String toString() {
+        return name() + (isInitialized() ? " (" + diskSize() + " bytes, " + algorithm() + ")" : " (uninitialized)");
+    }
 }

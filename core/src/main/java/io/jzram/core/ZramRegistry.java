@@ -3,22 +3,111 @@ package io.jzram.core;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** API SKETCH — /sys/class/zram-control: hot_add / hot_remove. Thread-safe. */
+/**
+ * The set of devices, like {@code /sys/class/zram-control}: {@link #hotAdd()} creates the
+ * device with the lowest free id (zram0, zram1, …), {@link #hotRemove} resets and removes one,
+ * failing as busy while it is in use.
+ *
+ * <p>Thread-safe. Adding and removing serialise on the registry's monitor; lookups are
+ * lock-free. Listeners are called after the change, outside the monitor, on the thread that
+ * made it.
+ */
 public final class ZramRegistry {
+
+    private static final Pattern NAME = Pattern.compile("(?:/dev/)?(?:zram)?(\\d{1,9})");
+
+    /** Live devices by id; structural changes under {@code this}, reads lock-free. */
+    private final ConcurrentSkipListMap<Integer, ZramDevice> devices = new ConcurrentSkipListMap<>();
+    private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
+
     /** A registry with no devices. */
     public ZramRegistry() {}
-    /** Creates the next free id (lowest unused), uninitialized. */
-    public ZramDevice hotAdd() { throw new UnsupportedOperationException(); }
-    /** Resets and removes; BUSY while open unless force; NO_SUCH_DEVICE for unknown ids. */
-    public void hotRemove(int id, boolean force, Duration timeout) throws ZramException, InterruptedException { throw new UnsupportedOperationException(); }
-    public Optional<ZramDevice> find(int id) { throw new UnsupportedOperationException(); }
-    /** Accepts "zram3", "/dev/zram3" or "3"; NO_SUCH_DEVICE otherwise. */
-    public ZramDevice lookup(String nameOrId) throws ZramException { throw new UnsupportedOperationException(); }
-    /** Sorted by id. */
-    public List<ZramDevice> devices() { throw new UnsupportedOperationException(); }
-    public void addListener(Listener l) { throw new UnsupportedOperationException(); }
-    public void removeListener(Listener l) { throw new UnsupportedOperationException(); }
-    /** Called after a device was added or removed (not under registry locks). */
-    public interface Listener { void deviceAdded(ZramDevice d); void deviceRemoved(ZramDevice d); }
+
+    /** Creates an uninitialized device with the lowest unused id. */
+    public ZramDevice hotAdd() {
+        ZramDevice device;
+        synchronized (this) {
+            int id = 0;
+            for (int used : devices.keySet()) {
+                if (used != id) {
+                    break;
+                }
+                id++;
+            }
+            device = new ZramDevice(id);
+            devices.put(id, device);
+        }
+        for (Listener l : listeners) {
+            l.deviceAdded(device);
+        }
+        return device;
+    }
+
+    /**
+     * Resets and removes a device.
+     *
+     * @param force remove even while it is open (holders see NOT_INITIALIZED from then on)
+     * @param timeout how long to wait for in-flight I/O; null = as long as it takes
+     * @throws ZramException NO_SUCH_DEVICE; BUSY while open and not forced; TIMED_OUT (the
+     *     device stays registered, uninitialized, and a new removal resumes the drain)
+     */
+    public void hotRemove(int id, boolean force, Duration timeout) throws ZramException, InterruptedException {
+        ZramDevice device;
+        synchronized (this) {
+            device = devices.get(id);
+            if (device == null) {
+                throw new ZramException(ZramException.Reason.NO_SUCH_DEVICE, "zram" + id + ": no such device");
+            }
+            device.reset(force, timeout);
+            devices.remove(id, device);
+        }
+        for (Listener l : listeners) {
+            l.deviceRemoved(device);
+        }
+    }
+
+    public Optional<ZramDevice> find(int id) {
+        return Optional.ofNullable(devices.get(id));
+    }
+
+    /**
+     * Finds a device by {@code zram3}, {@code /dev/zram3} or {@code 3}.
+     *
+     * @throws ZramException NO_SUCH_DEVICE for an unknown or malformed name
+     */
+    public ZramDevice lookup(String nameOrId) throws ZramException {
+        Matcher m = NAME.matcher(nameOrId == null ? "" : nameOrId.trim());
+        if (m.matches()) {
+            ZramDevice d = devices.get(Integer.parseInt(m.group(1)));
+            if (d != null) {
+                return d;
+            }
+        }
+        throw new ZramException(ZramException.Reason.NO_SUCH_DEVICE, nameOrId + ": no such device");
+    }
+
+    /** The devices, sorted by id. */
+    public List<ZramDevice> devices() {
+        return List.copyOf(devices.values());
+    }
+
+    public void addListener(Listener listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(Listener listener) {
+        listeners.remove(listener);
+    }
+
+    /** Told about devices added and removed, after the fact, outside registry locks. */
+    public interface Listener {
+        void deviceAdded(ZramDevice device);
+
+        void deviceRemoved(ZramDevice device);
+    }
 }

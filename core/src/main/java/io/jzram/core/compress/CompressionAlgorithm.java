@@ -12,6 +12,19 @@ public interface CompressionAlgorithm {
     /** The largest output {@link CompressionStream#compress} can produce for {@code srcLen} bytes. */
     int maxCompressedLength(int srcLen);
 
-    /** A new stream; the caller closes it. */
+    /**
+     * A new stream; the caller closes it.
+     *
+     * @throws IllegalStateException when the algorithm is not {@linkplain #isAvailable() available}
+     */
     CompressionStream newStream();
+
+    /**
+     * Whether the algorithm works on this machine. Algorithms backed by a bundled native library
+     * (zstd) are unavailable when it cannot be loaded for this platform; they then say so here
+     * instead of failing at class loading, and {@link #newStream()} throws.
+     */
+    default boolean isAvailable() {
+        return true;
+    }
 }

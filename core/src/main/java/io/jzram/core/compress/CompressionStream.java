@@ -15,6 +15,9 @@ public interface CompressionStream extends AutoCloseable {
 
     /**
      * Compresses {@code src[srcOff, srcOff + srcLen)} into {@code dst[dstOff, dstOff + maxDstLen)}.
+     * The whole of that range may serve as workspace: past the returned length (or anywhere in it
+     * when {@code -1} is returned) its contents are unspecified afterwards. Nothing outside it is
+     * written.
      *
      * @return the compressed length, or {@code -1} when the output would not fit in
      *     {@code maxDstLen} bytes (the page is then stored raw by the caller)

@@ -1,0 +1,81 @@
+package io.jzram.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jzram.core.ZramException.Reason;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ZramRegistryTest {
+
+    private final ZramRegistry registry = new ZramRegistry();
+
+    @Test
+    void hotAddHandsOutTheLowestFreeId() throws Exception {
+        assertThat(registry.hotAdd().name()).isEqualTo("zram0");
+        assertThat(registry.hotAdd().name()).isEqualTo("zram1");
+        assertThat(registry.hotAdd().name()).isEqualTo("zram2");
+        registry.hotRemove(1, false, null);
+        assertThat(registry.hotAdd().id()).isEqualTo(1);
+        assertThat(registry.hotAdd().id()).isEqualTo(3);
+        assertThat(registry.devices()).extracting(ZramDevice::id).containsExactly(0, 1, 2, 3);
+    }
+
+    @Test
+    void hotRemoveOfAnOpenDeviceIsBusyUnlessForced() throws Exception {
+        ZramDevice d = registry.hotAdd();
+        d.init(1 << 20);
+        ZramDevice.Holder h = d.open("iscsi");
+        assertThatThrownBy(() -> registry.hotRemove(0, false, null))
+                .isInstanceOfSatisfying(ZramException.class, e -> assertThat(e.reason()).isEqualTo(Reason.BUSY));
+        assertThat(registry.find(0)).contains(d);
+        assertThat(d.isInitialized()).isTrue();
+
+        registry.hotRemove(0, true, null);
+        assertThat(registry.find(0)).isEmpty();
+        assertThat(d.isInitialized()).isFalse();
+        h.close();
+    }
+
+    @Test
+    void hotRemoveOfAnUnknownDeviceSaysSo() {
+        assertThatThrownBy(() -> registry.hotRemove(5, false, null))
+                .isInstanceOfSatisfying(ZramException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.NO_SUCH_DEVICE));
+    }
+
+    @Test
+    void lookupAcceptsNamesPathsAndIds() throws Exception {
+        registry.hotAdd();
+        ZramDevice d = registry.hotAdd();
+        assertThat(registry.lookup("zram1")).isSameAs(d);
+        assertThat(registry.lookup("/dev/zram1")).isSameAs(d);
+        assertThat(registry.lookup("1")).isSameAs(d);
+        for (String bad : new String[] {"zram9", "sda", "", "zram-1", "/dev/zram", null}) {
+            assertThatThrownBy(() -> registry.lookup(bad)).isInstanceOfSatisfying(ZramException.class,
+                    e -> assertThat(e.reason()).isEqualTo(Reason.NO_SUCH_DEVICE));
+        }
+    }
+
+    @Test
+    void listenersHearAboutAddsAndRemovals() throws Exception {
+        List<String> events = new ArrayList<>();
+        registry.addListener(new ZramRegistry.Listener() {
+            @Override
+            public void deviceAdded(ZramDevice device) {
+                events.add("+" + device.name());
+            }
+
+            @Override
+            public void deviceRemoved(ZramDevice device) {
+                events.add("-" + device.name());
+            }
+        });
+        registry.hotAdd();
+        registry.hotAdd();
+        registry.hotRemove(0, false, null);
+        assertThat(events).containsExactly("+zram0", "+zram1", "-zram0");
+    }
+}
