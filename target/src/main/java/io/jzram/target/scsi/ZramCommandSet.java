@@ -447,12 +447,13 @@ public final class ZramCommandSet implements ScsiCommandSet, AutoCloseable {
 
     /** Logs an internal failure: with its stack trace the first time per opcode and exception class. */
     private void internalFailure(int opcode, Exception e) {
-        String key = String.format("%02X/%s", opcode & 0xFF, e.getClass().getName());
+        String op = opcode < 0 ? "(none)" : String.format("%02Xh", opcode);
+        String key = op + "/" + e.getClass().getName();
         if (loggedFailures.size() < 1024 && loggedFailures.putIfAbsent(key, Boolean.TRUE) == null) {
-            log.error("internal target failure executing opcode {}h; reported as 04/44/00 "
-                    + "(further failures of this kind are logged at debug level)", key, e);
+            log.error("internal target failure executing opcode {}, reported as 04/44/00 "
+                    + "(further {} failures of this opcode are logged at debug level)", op, e.getClass().getSimpleName(), e);
         } else {
-            log.debug("internal target failure executing opcode {}h: {}", key, e.toString());
+            log.debug("internal target failure executing opcode {}: {}", op, e.toString());
         }
     }
 }
