@@ -89,6 +89,11 @@ final class TaskEngine {
         }
         byte[] cdb = cdb(in);
         ScsiTask t = new ScsiTask(itt, Bhs.lun(h), Bhs.rawLun(h), cdb, edtl, read, write, immediate, cmdSn);
+        if (LOG.isTraceEnabled()) {
+            LOG.trace("{}: SCSI command itt={} CmdSN {} flags {} edtl {} immediate data {} cdb {}", conn,
+                    Integer.toHexString(itt), Integer.toUnsignedString(cmdSn), Integer.toHexString(flags), edtl, dsl,
+                    java.util.HexFormat.of().formatHex(cdb));
+        }
         session.commands.incrementAndGet();
 
         if (itt == Bhs.RESERVED_TAG || session.tasks.putIfAbsent(itt, t) != null) {

@@ -45,6 +45,36 @@ class IscsiTestCuTest {
                 Integer.parseInt(m.group(4)), r.output());
     }
 
+    /** SCSI families against the real stack; failures here are the command set's unless noted in the README. */
+    static final List<String> SCSI_FAMILIES = List.of("SCSI.TestUnitReady", "SCSI.Inquiry", "SCSI.ReadCapacity16",
+            "SCSI.Read10", "SCSI.Write10", "SCSI.Verify10", "SCSI.Unmap", "SCSI.WriteSame10", "SCSI.WriteSame16");
+
+    /** Families whose failures would point at the transport (plain data movement): these must pass. */
+    static final List<String> MUST_PASS = List.of("SCSI.TestUnitReady", "SCSI.ReadCapacity16", "SCSI.Read10",
+            "SCSI.Write10", "SCSI.Verify10");
+
+    @Test
+    void scsiFamiliesAgainstZramCommandSet() throws Exception {
+        String tool = ExternalTools.require("iscsi-test-cu", "libiscsi-bin").toString();
+        try (ZramFixture f = new ZramFixture(64L * 1024 * 1024)) {
+            int run = 0;
+            int passed = 0;
+            StringBuilder report = new StringBuilder();
+            for (String t : SCSI_FAMILIES) {
+                Summary s = run(tool, f.url(), t);
+                run += s.run();
+                passed += s.passed();
+                report.append(String.format("%-22s %3d run %3d passed %3d failed%n", t, s.run(), s.passed(), s.failed()));
+                if (MUST_PASS.contains(t)) {
+                    assertThat(s.run()).as(t + " ran\n" + s.output()).isPositive();
+                    assertThat(s.failed()).as(t + " failures\n" + s.output()).isZero();
+                }
+            }
+            System.out.printf("iscsi-test-cu against ZramCommandSet: %d run, %d passed%n%s", run, passed, report);
+            assertThat(run).isPositive();
+        }
+    }
+
     @Test
     void transportConformance() throws Exception {
         String tool = ExternalTools.require("iscsi-test-cu", "libiscsi-bin").toString();
