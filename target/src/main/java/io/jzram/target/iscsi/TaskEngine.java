@@ -87,6 +87,12 @@ final class TaskEngine {
             in.skipData();
             return;
         }
+        if (immediate && session.tasks.size() >= 2 * session.window) {
+            // immediate commands take no window slot; bound them anyway
+            in.skipData();
+            conn.reject(ReasonCode.IMMEDIATE_COMMAND_REJECT, h);
+            return;
+        }
         byte[] cdb = cdb(in);
         ScsiTask t = new ScsiTask(itt, Bhs.lun(h), Bhs.rawLun(h), cdb, edtl, read, write, immediate, cmdSn);
         if (LOG.isTraceEnabled()) {

@@ -150,6 +150,7 @@ class CodecTest {
         assertThat(ReasonCode.PROTOCOL_ERROR.value()).isEqualTo((byte) 4);
         assertThat(ReasonCode.COMMAND_NOT_SUPPORTED.value()).isEqualTo((byte) 5);
         assertThat(ReasonCode.INVALID_PDU_FIELD.value()).isEqualTo((byte) 9);
+        assertThat(ReasonCode.IMMEDIATE_COMMAND_REJECT.value()).isEqualTo((byte) 6);
         assertThat(LogoutResponse.CONNECTION_CLOSED_SUCCESSFULLY.value()).isEqualTo((byte) 0);
         assertThat(LogoutResponse.CONNECTION_RECOVERY_NOT_SUPPORTED.value()).isEqualTo((byte) 2);
     }
