@@ -53,6 +53,7 @@ final class TaskEngine {
     private final int maxTransferLength;
     /** Target transfer tags for R2Ts, 1..0x3fffffff. Reader thread only. */
     private int nextTtt = 1;
+    /** Tasks handed to the executor and not finished: incremented by the reader, decremented by executor threads. */
     final AtomicInteger executing = new AtomicInteger();
 
     TaskEngine(IscsiConnection conn, IscsiSession session, ScsiCommandSet commandSet, BufferPool pool,
