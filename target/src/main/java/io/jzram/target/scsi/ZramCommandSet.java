@@ -250,7 +250,9 @@ public final class ZramCommandSet implements ScsiCommandSet, AutoCloseable {
                 yield Responses.GOOD;
             }
             case Cdb.READ_6, Cdb.READ_10, Cdb.READ_12, Cdb.READ_16 -> BlockCommands.read(device, cdb, dataIn);
-            case Cdb.WRITE_6, Cdb.WRITE_10, Cdb.WRITE_12, Cdb.WRITE_16 -> BlockCommands.write(device, cdb, dataOut);
+            case Cdb.WRITE_6, Cdb.WRITE_10, Cdb.WRITE_12, Cdb.WRITE_16,
+                    Cdb.WRITE_AND_VERIFY_10, Cdb.WRITE_AND_VERIFY_12, Cdb.WRITE_AND_VERIFY_16 ->
+                BlockCommands.write(device, cdb, dataOut);
             case Cdb.VERIFY_10, Cdb.VERIFY_16 -> BlockCommands.verify(device, cdb, dataOut);
             case Cdb.SYNCHRONIZE_CACHE_10, Cdb.SYNCHRONIZE_CACHE_16 -> BlockCommands.synchronizeCache(device, cdb);
             case Cdb.WRITE_SAME_10, Cdb.WRITE_SAME_16 -> BlockCommands.writeSame(device, cdb, dataOut);
@@ -422,7 +424,7 @@ public final class ZramCommandSet implements ScsiCommandSet, AutoCloseable {
         long size = device.diskSize();
         long capacity = size > 0 ? size / BlockLimits.LOGICAL_BLOCK_SIZE : 0;
         ModePages.select(ten, pf, dataOut, dataOut.position(), listLength, capacity);
-        return Responses.GOOD;
+        return Responses.goodAfterDataOut(listLength);
     }
 
     // ------------------------------------------------------------------ failures

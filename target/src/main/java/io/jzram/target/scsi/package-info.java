@@ -92,8 +92,12 @@
  * decompresses straight into a slice of the data-in buffer and WRITE compresses straight from a
  * slice of the data-out buffer. If the data-in buffer is smaller than the command's data, as much
  * as fits is returned and {@code fullDataInLength} says how much there was; allocation lengths
- * truncate parameter data without error. A data-out buffer shorter than the CDB announces is an
- * invalid field in the CDB (the transfer length); for UNMAP and MODE SELECT, a parameter list
- * length error (05/1A/00).
+ * truncate parameter data without error. A WRITE whose data-out buffer is shorter than its
+ * transfer length writes the whole blocks it received and ends GOOD, with
+ * {@code ScsiResponse.dataOutLength} (a contract addition) telling the transport the full length
+ * for the residual overflow, as libiscsi's iSCSIResiduals tests expect; a longer buffer has only
+ * the transfer length written (residual underflow). Parameter lists cannot be truncated: a short
+ * UNMAP or MODE SELECT list is a parameter list length error (05/1A/00), a short WRITE SAME block
+ * or VERIFY comparison buffer an invalid field in the CDB.
  */
 package io.jzram.target.scsi;
