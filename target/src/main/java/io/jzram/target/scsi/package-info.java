@@ -54,17 +54,19 @@
  * command, to any command except INQUIRY, REPORT LUNS and REQUEST SENSE (which reports and clears
  * one). Priority: reset-class (29h), then 2A/09, then 3F/0E.
  * <ul>
- *   <li><b>29/01 POWER ON OCCURRED</b> on every LUN of a new nexus whose initiator port (initiator
- *       name + ISID) has not attached since the target started, and on a LUN created while a nexus
- *       is attached. <b>29/07 I_T NEXUS LOSS OCCURRED</b> on every LUN of a new nexus of a port
- *       that had one before (re-login after logout or connection loss). This is SAM-5's model:
- *       the power-on condition is pending for every initiator port until it is reported. It
- *       matters for a RAM disk: after a target restart the devices are new and empty, and the
- *       initiator learns it on its first command. Linux (sd) logs it and retries the command;
- *       libiscsi-based initiators (QEMU, iscsi-test-cu) clear it with TEST UNIT READY after login.
- *   <li><b>29/03</b> after a LOGICAL UNIT RESET and <b>29/00</b> after a target warm/cold reset, for
- *       every nexus (the requester's included) on the LUNs concerned; two different pending
- *       29h conditions merge into 29/00.
+ *   <li><b>29/00 POWER ON, RESET, OR BUS DEVICE RESET OCCURRED</b> on every LUN of a new nexus
+ *       (login, re-login after logout or connection loss, session reinstatement) and on a LUN
+ *       created while a nexus is attached. SAM-5's model: a power-on condition is pending for
+ *       every initiator port until reported, and a RAM disk needs it: after a target restart the
+ *       devices are new and empty, and a reconnecting initiator learns it on its first command.
+ *       Linux's sd logs it and retries the command (its scan meets it on the first TEST UNIT READY
+ *       and retries). ASCQ 00h rather than 01h (POWER ON OCCURRED) or 07h (I_T NEXUS LOSS
+ *       OCCURRED) because libiscsi's tools retry TEST UNIT READY after login only for 29/00
+ *       (iscsi-ls gives up on a LUN that answers 29/01), as with tgt, which sends 29/00 too;
+ *       QEMU and libiscsi's test suite clear any unit attention with TEST UNIT READY.
+ *   <li><b>29/03 BUS DEVICE RESET FUNCTION OCCURRED</b> after a LOGICAL UNIT RESET and <b>29/00</b>
+ *       after a target warm/cold reset, for every nexus (the requester's included) on the LUNs
+ *       concerned; two different pending 29h conditions merge into 29/00.
  *   <li><b>2A/09 CAPACITY DATA HAS CHANGED</b> when a device's generation (which changes on every
  *       init) differs from the one the nexus last saw: after a reset and a new disksize, or the
  *       first init of a device that was uninitialized when the nexus attached.
