@@ -272,8 +272,8 @@ final class BlockCommands {
             device.writeZeroes(offset, length);
             return Responses.GOOD; // NDOB: no data-out
         }
-        if (dataOut == null || dataOut.remaining() < LOGICAL_BLOCK_SIZE) {
-            throw ScsiError.invalidFieldInCdb(lengthField, -1);
+        if (dataOut == null || dataOut.remaining() != LOGICAL_BLOCK_SIZE) {
+            throw ScsiError.invalidFieldInCdb(lengthField, -1); // the data-out is exactly one block
         }
         int base = dataOut.position();
         if (isZero(dataOut, base)) {
@@ -313,9 +313,12 @@ final class BlockCommands {
     /**
      * UNMAP (SBC-3 5.28). Parameter list: 8-byte header (UNMAP DATA LENGTH, UNMAP BLOCK DESCRIPTOR
      * DATA LENGTH) and 16-byte descriptors (LBA, NUMBER OF LOGICAL BLOCKS). Everything is checked
-     * before anything is unmapped. Each range goes to {@link ZramDevice#discard}, which frees the
-     * whole 4 KiB pages inside it; LBAs of partially covered pages stay mapped (UNMAP is advisory
-     * below the OPTIMAL UNMAP GRANULARITY), so reads of them return their data, as SBC allows.
+     * before anything is unmapped. Each range goes to {@link ZramDevice#writeZeroes}, which frees
+     * the whole 4 KiB pages inside it and zeroes the partially covered edge pages in place, so that
+     * every LBA of the range reads zeros afterwards (LBPRZ=1), also below the unmap granularity:
+     * SBC would let those LBAs keep their data, but initiators (libiscsi's Unmap.Simple, for one)
+     * take LBPRZ to mean that every unmapped LBA reads zeros. Aligned UNMAPs, which is what Linux
+     * sends, cost the same as a plain discard.
      */
     static ScsiResponse unmap(ZramDevice device, byte[] cdb, ByteBuffer dataOut) throws ZramException {
         if ((cdb[1] & 0x01) != 0) {
@@ -358,7 +361,7 @@ final class BlockCommands {
             int d = base + 8 + 16 * i;
             long blocks = Cdb.u32(dataOut, d + 8);
             if (blocks > 0) {
-                device.discard(dataOut.getLong(d) * LOGICAL_BLOCK_SIZE, blocks * LOGICAL_BLOCK_SIZE);
+                device.writeZeroes(dataOut.getLong(d) * LOGICAL_BLOCK_SIZE, blocks * LOGICAL_BLOCK_SIZE);
             }
         }
         return Responses.goodAfterDataOut(listLength);

@@ -26,8 +26,10 @@
  * Logical block 512 bytes; 8 logical blocks per 4 KiB physical block (zram's page); capacity
  * diskSize/512. READ CAPACITY(10) returns the last LBA (FFFFFFFFh when it does not fit), READ
  * CAPACITY(16) also LBPME=1 and LBPRZ=1. The Block Limits VPD page advertises the limits of
- * {@code BlockLimits}: 8 MiB maximum and 1 MiB optimal transfer, unmap granularity 4 KiB with
- * alignment 0, 2 GiB per UNMAP (128 descriptors) and per WRITE SAME, WSNZ=1.
+ * {@code BlockLimits}: 32 MiB maximum and 1 MiB optimal transfer, unmap granularity 4 KiB with
+ * alignment 0, 512 MiB per UNMAP (128 descriptors) and per WRITE SAME, WSNZ=1. UNMAP and WRITE
+ * SAME with a zero block free the whole pages of their range and zero its partial edge pages, so
+ * the whole range reads zeros (LBPRZ=1).
  *
  * <h2>No write cache</h2>
  * The caching mode page reports WCE=0: when a WRITE completes its data is in the device's memory,
@@ -99,7 +101,7 @@
  * {@code ScsiResponse.dataOutLength} (a contract addition) telling the transport the full length
  * for the residual overflow, as libiscsi's iSCSIResiduals tests expect; a longer buffer has only
  * the transfer length written (residual underflow). Parameter lists cannot be truncated: a short
- * UNMAP or MODE SELECT list is a parameter list length error (05/1A/00), a short WRITE SAME block
- * or VERIFY comparison buffer an invalid field in the CDB.
+ * UNMAP or MODE SELECT list is a parameter list length error (05/1A/00); a WRITE SAME data-out
+ * that is not exactly one block, or a short VERIFY comparison buffer, an invalid field in the CDB.
  */
 package io.jzram.target.scsi;
