@@ -18,9 +18,11 @@
  * ("supported but not connected") and DEVICE TYPE 1Fh, with the full standard data (VERSION 06h)
  * and REPORT LUNS works there: Linux attaches nothing at LUN 0 (qualifier 1 with type 1Fh means
  * "no device" to it) and finds every device through REPORT LUNS. Qualifier 1 rather than 3 because
- * zram0 can appear there later (hot_add reuses the lowest free id), and because it is what Linux's
- * own target (LIO) answers for an unmapped LUN 0, so initiators are used to it. No well-known or
- * controller LU is invented: it would show up as an extra SCSI device on every host.
+ * zram0 can appear there later (hot_add reuses the lowest free id), and because it is what LIO's
+ * virtual LUN 0 answers, so initiators are used to it. No well-known or controller LU is
+ * invented: it would show up as an extra SCSI device on every host. (libiscsi tools pointed at
+ * LUN 0 itself then fail their post-login TEST UNIT READY with 05/25/00, as they should; iscsi-ls
+ * lists the other LUNs.)
  *
  * <h2>Geometry</h2>
  * Logical block 512 bytes; 8 logical blocks per 4 KiB physical block (zram's page); capacity
@@ -74,7 +76,9 @@
  *       first init of a device that was uninitialized when the nexus attached.
  *   <li><b>3F/0E REPORTED LUNS DATA HAS CHANGED</b> for every attached nexus when a device is added
  *       or removed; reported once per nexus (on whichever LUN the next command goes to) and
- *       cleared by reporting it or by REPORT LUNS. Linux then rescans the target's LUNs.
+ *       cleared by reporting it or by REPORT LUNS. Linux logs it and sends a uevent
+ *       (SDEV_UA=REPORTED_LUNS_DATA_HAS_CHANGED) on which udev or an administrator rescans
+ *       ({@code iscsiadm -m session -R}); the kernel does not rescan by itself.
  * </ul>
  *
  * <h2>Holders</h2>
