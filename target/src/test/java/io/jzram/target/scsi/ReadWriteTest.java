@@ -174,21 +174,68 @@ class ReadWriteTest {
     }
 
     @Test
-    void writeWithLessDataThanTheCdbAnnouncesIsRejectedAndWritesNothing() {
-        Result r = h.exec(nexus, 0, Cdbs.write10(0, 4), pattern(3, 12)).assertCheck("05/24/00");
+    void writeWithLessDataThanTheCdbAnnouncesWritesTheWholeBlocksReceivedAndReportsTheFullLength() {
+        byte[] old = pattern(4, 12);
+        h.write(nexus, 0, 0, old);
+        byte[] fresh = pattern(4, 13);
 
-        assertThat(r.fieldPointer()).isEqualTo("cdb:7");
-        h.exec(nexus, 0, Cdbs.write10(0, 1), null).assertCheck("05/24/00");
-        assertThat(h.read(nexus, 0, 0, 4)).containsOnly(0);
+        Result r = h.exec(nexus, 0, Cdbs.write10(0, 4), java.util.Arrays.copyOf(fresh, 2 * 512 + 100)).assertGood();
+
+        assertThat(r.response().dataOutLength()).as("for the residual overflow").isEqualTo(4 * 512);
+        byte[] expected = old.clone();
+        System.arraycopy(fresh, 0, expected, 0, 2 * 512);
+        assertThat(h.read(nexus, 0, 0, 4)).isEqualTo(expected);
+    }
+
+    @Test
+    void writeWithoutAnyDataOutWritesNothing() {
+        Result r = h.exec(nexus, 0, Cdbs.write10(0, 1), null).assertGood();
+
+        assertThat(r.response().dataOutLength()).isEqualTo(512);
+        assertThat(h.read(nexus, 0, 0, 1)).containsOnly(0);
     }
 
     @Test
     void writeUsesOnlyTheAnnouncedBytesOfALargerDataOut() {
         byte[] data = pattern(4, 13);
 
-        h.exec(nexus, 0, Cdbs.write10(0, 2), data).assertGood();
+        Result r = h.exec(nexus, 0, Cdbs.write10(0, 2), data).assertGood();
 
+        assertThat(r.response().dataOutLength()).as("for the residual underflow").isEqualTo(1024);
         assertThat(h.read(nexus, 0, 0, 4)).isEqualTo(Arrays.copyOf(Arrays.copyOf(data, 1024), 2048));
+    }
+
+    @Test
+    void writeAndVerifyWrites() {
+        byte[] ten = pattern(2, 17);
+        byte[] twelve = pattern(2, 18);
+        byte[] sixteen = pattern(2, 19);
+        byte[] cdb10 = Cdbs.write10(0, 2);
+        cdb10[0] = 0x2E;
+        cdb10[1] = 0x02; // BYTCHK 01b
+        byte[] cdb12 = Cdbs.write12(2, 2);
+        cdb12[0] = (byte) 0xAE;
+        byte[] cdb16 = Cdbs.write16(4, 2);
+        cdb16[0] = (byte) 0x8E;
+
+        h.exec(nexus, 0, cdb10, ten).assertGood();
+        h.exec(nexus, 0, cdb12, twelve).assertGood();
+        h.exec(nexus, 0, cdb16, sixteen).assertGood();
+
+        byte[] all = h.read(nexus, 0, 0, 6);
+        assertThat(Arrays.copyOfRange(all, 0, 1024)).isEqualTo(ten);
+        assertThat(Arrays.copyOfRange(all, 1024, 2048)).isEqualTo(twelve);
+        assertThat(Arrays.copyOfRange(all, 2048, 3072)).isEqualTo(sixteen);
+        cdb16[1] = 0x04; // BYTCHK 10b: reserved
+        h.exec(nexus, 0, cdb16, sixteen).assertCheck("05/24/00");
+    }
+
+    @Test
+    void responsesSayHowMuchDataOutTheyWanted() {
+        assertThat(h.exec(nexus, 0, Cdbs.read10(0, 1), null, 512).response().dataOutLength()).isZero();
+        assertThat(h.exec(nexus, 0, Cdbs.testUnitReady()).response().dataOutLength()).isZero();
+        assertThat(h.exec(nexus, 0, Cdbs.read10(BLOCKS, 1), null, 512).response().dataOutLength()).isEqualTo(-1);
+        assertThat(new ScsiResponse(0, null, 0, 0).dataOutLength()).as("four-argument constructor").isEqualTo(-1);
     }
 
     @Test

@@ -29,30 +29,31 @@ class UnitAttentionLifecycleTest {
     }
 
     @Test
-    void firstLoginOfAnInitiatorPortGetsPowerOnOnEveryLunOnce() throws Exception {
+    void aNewNexusGetsAResetUnitAttentionOnEveryLunOnce() throws Exception {
         h.addDevice(MIB);
         h.addDevice(MIB);
         ScsiCommandSet.NexusHandle n = h.login();
 
-        tur(n, 0).assertCheck("06/29/01");
+        tur(n, 0).assertCheck("06/29/00");
         tur(n, 0).assertGood();
-        tur(n, 1).assertCheck("06/29/01");
+        tur(n, 1).assertCheck("06/29/00");
         tur(n, 1).assertGood();
     }
 
     @Test
-    void reLoginOfTheSamePortGetsNexusLossAndAnotherPortPowerOn() throws Exception {
+    void reLoginOfTheSamePortGetsItAgainAndOtherNexusesAreNotDisturbed() throws Exception {
         h.addDevice(MIB);
         ScsiCommandSet.NexusHandle first = h.login(ScsiHarness.INITIATOR, "400001370000");
-        tur(first, 0).assertCheck("06/29/01");
+        ScsiCommandSet.NexusHandle other = h.login("iqn.1993-08.org.debian:01:other", "400001370000");
+        tur(first, 0).assertCheck("06/29/00");
+        tur(other, 0).assertCheck("06/29/00");
         first.close();
 
         ScsiCommandSet.NexusHandle again = h.login(ScsiHarness.INITIATOR, "400001370000");
-        tur(again, 0).assertCheck("06/29/07");
-        tur(again, 0).assertGood();
 
-        ScsiCommandSet.NexusHandle otherIsid = h.login(ScsiHarness.INITIATOR, "400001370001");
-        tur(otherIsid, 0).assertCheck("06/29/01");
+        tur(again, 0).assertCheck("06/29/00");
+        tur(again, 0).assertGood();
+        tur(other, 0).assertGood();
     }
 
     @Test
@@ -62,7 +63,7 @@ class UnitAttentionLifecycleTest {
 
         h.exec(n, 0, Cdbs.inquiry(false, 0, 36), null, 36).assertGood();
         h.exec(n, 0, Cdbs.reportLuns(0, 64), null, 64).assertGood();
-        h.exec(n, 0, Cdbs.read10(0, 1), null, 512).assertCheck("06/29/01");
+        h.exec(n, 0, Cdbs.read10(0, 1), null, 512).assertCheck("06/29/00");
         h.exec(n, 0, Cdbs.read10(0, 1), null, 512).assertGood();
     }
 
@@ -71,7 +72,7 @@ class UnitAttentionLifecycleTest {
         h.addDevice(MIB);
         ScsiCommandSet.NexusHandle n = h.login();
 
-        h.exec(n, 0, new byte[] {(byte) 0xC5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}).assertCheck("06/29/01");
+        h.exec(n, 0, new byte[] {(byte) 0xC5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}).assertCheck("06/29/00");
         h.exec(n, 0, new byte[] {(byte) 0xC5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}).assertCheck("05/20/00");
     }
 
@@ -82,7 +83,7 @@ class UnitAttentionLifecycleTest {
 
         Result r = h.exec(n, 0, Cdbs.requestSense(252), null, 252).assertGood();
         assertThat(r.data()).hasSize(18);
-        assertThat(SenseData.describe(r.data())).isEqualTo("06/29/01");
+        assertThat(SenseData.describe(r.data())).isEqualTo("06/29/00");
 
         assertThat(SenseData.describe(h.exec(n, 0, Cdbs.requestSense(18), null, 18).data())).isEqualTo("00/00/00");
         tur(n, 0).assertGood();
@@ -95,7 +96,7 @@ class UnitAttentionLifecycleTest {
 
         h.exec(n, 0, Cdbs.requestSense(0), null, 18).assertGood();
 
-        tur(n, 0).assertCheck("06/29/01");
+        tur(n, 0).assertCheck("06/29/00");
     }
 
     @Test
@@ -118,7 +119,7 @@ class UnitAttentionLifecycleTest {
         ZramDevice d = h.addDevice(MIB);
         ScsiCommandSet.NexusHandle a = h.loginClean();
         ScsiCommandSet.NexusHandle b = h.login("iqn.1993-08.org.debian:01:other", "400001370000");
-        tur(b, 0).assertCheck("06/29/01");
+        tur(b, 0).assertCheck("06/29/00");
 
         d.reset(true, Duration.ofSeconds(5));
         d.init(MIB);
@@ -133,7 +134,7 @@ class UnitAttentionLifecycleTest {
     void firstInitOfADeviceThatWasUninitializedAtLoginChangesTheCapacity() throws Exception {
         ZramDevice d = h.registry.hotAdd();
         ScsiCommandSet.NexusHandle n = h.login();
-        tur(n, 0).assertCheck("06/29/01");
+        tur(n, 0).assertCheck("06/29/00");
         tur(n, 0).assertCheck("02/04/03");
         assertThat(SenseData.describe(h.exec(n, 0, Cdbs.requestSense(18), null, 18).data())).isEqualTo("02/04/03");
 
@@ -152,7 +153,7 @@ class UnitAttentionLifecycleTest {
 
         tur(n, 0).assertCheck("06/3F/0E");
         tur(n, 0).assertGood();
-        tur(n, 1).assertCheck("06/29/01"); // the new LU's own power-on
+        tur(n, 1).assertCheck("06/29/00"); // the new LU's own power-on
         tur(n, 1).assertCheck("06/2A/09"); // hot_add made it uninitialized, then disksize was set
         tur(n, 1).assertGood();
     }
@@ -226,9 +227,9 @@ class UnitAttentionLifecycleTest {
     @Test
     void pendingResetsMergeIntoOne() throws Exception {
         h.addDevice(MIB);
-        ScsiCommandSet.NexusHandle n = h.login(); // power on pending
-
+        ScsiCommandSet.NexusHandle n = h.loginClean();
         h.target.logicalUnitReset(n, 0);
+        h.target.targetReset(n);
 
         tur(n, 0).assertCheck("06/29/00");
         tur(n, 0).assertGood();

@@ -55,15 +55,26 @@ class UnmapTest {
     }
 
     @Test
-    void partiallyCoveredPagesKeepTheirData() {
+    void partiallyCoveredEdgePagesAreZeroedSoTheWholeRangeReadsZeros() {
         byte[] data = pattern(24, 1);
         h.write(nexus, 0, 0, data); // pages 0, 1, 2
 
-        unmap(Cdbs.unmapList(new long[] {3, 15})).assertGood(); // sectors 3..17: only page 1 is whole
+        unmap(Cdbs.unmapList(new long[] {3, 15})).assertGood(); // sectors 3..17: page 1 whole, 0 and 2 partly
 
         byte[] expected = data.clone();
-        Arrays.fill(expected, 8 * 512, 16 * 512, (byte) 0);
+        Arrays.fill(expected, 3 * 512, 18 * 512, (byte) 0);
         assertThat(h.read(nexus, 0, 0, 24)).isEqualTo(expected);
+    }
+
+    @Test
+    void aSingleBlockReadsZerosAfterUnmap() {
+        h.write(nexus, 0, 0, pattern(8, 5));
+
+        unmap(Cdbs.unmapList(new long[] {1, 1})).assertGood();
+
+        byte[] expected = pattern(8, 5);
+        Arrays.fill(expected, 512, 1024, (byte) 0);
+        assertThat(h.read(nexus, 0, 0, 8)).isEqualTo(expected);
     }
 
     @Test

@@ -152,8 +152,10 @@ class WriteSameTest {
     }
 
     @Test
-    void missingDataOutBlockIsRejected() {
+    void dataOutOtherThanExactlyOneBlockIsRejected() {
         h.exec(nexus, 0, Cdbs.writeSame10(0, 8, false), null).assertCheck("05/24/00");
         h.exec(nexus, 0, Cdbs.writeSame10(0, 8, false), new byte[100]).assertCheck("05/24/00");
+        h.exec(nexus, 0, Cdbs.writeSame16(0, 1, true, false), new byte[1024]).assertCheck("05/24/00");
+        h.exec(nexus, 0, Cdbs.writeSame16(0, 1, true, false), new byte[512]).assertGood();
     }
 }
