@@ -108,7 +108,9 @@ public record IscsiServerSettings(
                 true,
                 false,
                 128,
-                16 * 1024 * 1024,
+                // Must cover the MAXIMUM TRANSFER LENGTH the SCSI layer advertises in VPD page B0h
+                // (65536 blocks of 512 bytes), or an initiator that trusts the page gets its command refused.
+                32 * 1024 * 1024,
                 true);
     }
 

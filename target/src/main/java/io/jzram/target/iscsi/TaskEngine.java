@@ -35,7 +35,8 @@ import io.jzram.target.scsi.ScsiResponse;
  * <p>Read data. The executor gives the command set a pooled buffer of EDTL bytes and sends what it
  * returns as Data-In PDUs of at most the initiator's MaxRecvDataSegmentLength, F at every
  * MaxBurstLength boundary, the status in the last one when it is GOOD without sense (phase
- * collapse) and a separate SCSI Response otherwise; residuals come from fullDataInLength vs EDTL.
+ * collapse) and a separate SCSI Response otherwise; residuals come from fullDataInLength vs EDTL for
+ * reads and from the command set's dataOutLength vs EDTL for writes.
  * The whole answer goes to the writer as one batch (one gathering write, one lock round).
  *
  * <p>Threads: {@link #onScsiCommand}, {@link #onDataOut} and {@link #abort} run on the reader
@@ -435,6 +436,16 @@ final class TaskEngine {
             } else if (t.read && sent < t.edtl) {
                 residualFlags = TargetPdus.RESIDUAL_UNDERFLOW;
                 residual = t.edtl - sent;
+            }
+        } else if (t.write && r.dataOutLength() >= 0) {
+            // Write residuals (RFC 7143 11.4.5): what the CDB asked for against what the initiator said it would send.
+            long wanted = r.dataOutLength();
+            if (wanted > t.edtl) {
+                residualFlags = TargetPdus.RESIDUAL_OVERFLOW;
+                residual = (int) Math.min(wanted - t.edtl, 0xffffffffL);
+            } else if (wanted < t.edtl) {
+                residualFlags = TargetPdus.RESIDUAL_UNDERFLOW;
+                residual = (int) (t.edtl - wanted);
             }
         }
         byte[] sense = r.sense();
