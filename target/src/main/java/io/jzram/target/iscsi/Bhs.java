@@ -10,7 +10,7 @@ import java.nio.ByteBuffer;
  * object graph (parser, AHS list, heap data-segment copy) per PDU. On the data path we only ever
  * need a handful of 32-bit fields, so we read them in place from the reader's (direct) header
  * buffer and write them in place into the writer's header scratch: no allocation, no copy. The
- * opcode values themselves come from jSCSI's {@link org.jscsi.parser.OperationCode}.
+ * opcode constants below are checked against jSCSI's {@code OperationCode} in the tests.
  *
  * <p>All multi-byte fields are big-endian (network order), which is {@link ByteBuffer}'s default.
  */

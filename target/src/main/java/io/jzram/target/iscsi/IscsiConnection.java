@@ -56,8 +56,11 @@ final class IscsiConnection {
 
     /** Set once by the reader when the session opens at the end of login; read by watchdog, server snapshots, teardown. */
     private volatile IscsiSession session;
-    private TaskEngine engine; // reader thread after login (executor threads reach it via the task)
+    /** Set by the reader after login; used by the reader (and, through their lambdas, executor threads). */
+    private TaskEngine engine;
+    /** Reader thread only. */
     private TaskManagement taskManagement;
+    /** Reader thread only. */
     private TextExchange text;
 
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -66,6 +69,7 @@ final class IscsiConnection {
     /** Time the outstanding NOP-In ping went out, or 0. */
     private volatile long pingSentNanos;
     private final AtomicInteger nextPingTtt = new AtomicInteger(0x80000000);
+    /** Written once in {@link #start()} before either thread runs; volatile for {@link #close()} from other threads. */
     private volatile Thread reader;
     private volatile Thread watchdog;
     /** Completes when the reader has finished its teardown. */

@@ -87,7 +87,11 @@ public record IscsiServerSettings(
         }
     }
 
-    /** Defaults: 127.0.0.1:3260, MaxRecvDataSegmentLength 256 KiB, MaxBurstLength 1 MiB, FirstBurstLength 256 KiB, window 128. */
+    /**
+     * Defaults: 127.0.0.1:3260, MaxRecvDataSegmentLength 256 KiB, MaxBurstLength 1 MiB,
+     * FirstBurstLength 256 KiB, MaxOutstandingR2T 8, window 128, at most 16 MiB per command (the
+     * command set advertises 8 MiB as MAXIMUM TRANSFER LENGTH), NOP-In after 5 s idle, 15 s to answer.
+     */
     public static IscsiServerSettings defaults() {
         return new IscsiServerSettings(
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), DEFAULT_PORT),
@@ -104,7 +108,9 @@ public record IscsiServerSettings(
                 true,
                 false,
                 128,
-                64 * 1024 * 1024,
+                // Must cover the MAXIMUM TRANSFER LENGTH the SCSI layer advertises in VPD page B0h
+                // (65536 blocks of 512 bytes), or an initiator that trusts the page gets its command refused.
+                32 * 1024 * 1024,
                 true);
     }
 

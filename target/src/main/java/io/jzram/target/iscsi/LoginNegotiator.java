@@ -146,10 +146,10 @@ final class LoginNegotiator {
                     dataDigest = CRC32C.equals(pick);
                 }
                 case "MaxRecvDataSegmentLength" -> {
+                    // declarative: an unusable value leaves the default (8192); our own declaration
+                    // below is the only answer with this key
                     Integer n = number(v, 512, IscsiServerSettings.MAX_24BIT);
-                    if (n == null) {
-                        answer.add(k, "Reject");
-                    } else {
+                    if (n != null) {
                         initiatorMrdsl = n;
                     }
                 }

@@ -13,8 +13,9 @@ import java.util.zip.CRC32C;
  *
  * <p>The split is the point: the connection looks at the header first and then lets the data
  * segment land where it belongs (a Data-Out segment goes straight into the task's buffer at its
- * BufferOffset, immediate data straight into a new task's buffer) so no data byte is copied on the
- * way in. Padding and the data digest are read together with the data in one scattering read.
+ * BufferOffset, immediate data straight into a new task's buffer). Large segments are read
+ * directly into their destination (no copy); small PDUs come out of a read-ahead buffer, so a
+ * burst of pipelined commands costs one system call.
  *
  * <p>Why not jSCSI's {@code ProtocolDataUnit.read}: it allocates a heap header and data buffer per
  * PDU, reads the AHS as TotalAHSLength bytes instead of words, does not read the header digest
@@ -29,7 +30,14 @@ final class PduReader {
     private final ByteBuffer header = ByteBuffer.allocateDirect(Bhs.LENGTH + 255 * 4 + 4);
     /** Padding (0..3 bytes) and data digest (0 or 4 bytes) that follow a data segment. */
     private final ByteBuffer tail = ByteBuffer.allocateDirect(8);
-    private final ByteBuffer[] scatter = new ByteBuffer[2];
+    /**
+     * Read-ahead: bytes received but not consumed yet, between position and limit. Small PDUs
+     * (commands, headers, short data) come out of here, so a burst of pipelined commands costs one
+     * read system call instead of one or two per PDU. Segments of at least {@link #DIRECT_READ}
+     * bytes still missing bypass it and are read straight into their destination.
+     */
+    private final ByteBuffer inbuf = ByteBuffer.allocateDirect(64 * 1024).limit(0);
+    private static final int DIRECT_READ = 16 * 1024;
     private final CRC32C crc = new CRC32C();
     private ByteBuffer discard;
 
@@ -152,16 +160,8 @@ final class PduReader {
         int pad = (4 - (dataLength & 3)) & 3;
         int dd = dataDigest ? 4 : 0;
         tail.clear().limit(pad + dd);
-        scatter[0] = target;
-        scatter[1] = tail;
-        while (target.hasRemaining() || tail.hasRemaining()) {
-            long n = channel.read(scatter, 0, 2);
-            if (n < 0) {
-                throw new EOFException("connection closed inside a data segment");
-            }
-            bytesRead += n;
-        }
-        scatter[0] = null;
+        fill(target, false);
+        fill(tail, false);
         dataPending = false;
         if (dd != 0) {
             crc.reset();
@@ -175,18 +175,31 @@ final class PduReader {
         }
     }
 
+    /** Fills b's remaining bytes from the read-ahead buffer and the channel. */
     private boolean fill(ByteBuffer b, boolean eofAllowedAtStart) throws IOException {
-        boolean first = true;
+        int start = b.position();
         while (b.hasRemaining()) {
-            int n = channel.read(b);
+            if (inbuf.hasRemaining()) {
+                int n = Math.min(inbuf.remaining(), b.remaining());
+                b.put(inbuf.slice(inbuf.position(), n));
+                inbuf.position(inbuf.position() + n);
+                continue;
+            }
+            int n;
+            if (b.remaining() >= DIRECT_READ) {
+                n = channel.read(b);
+            } else {
+                inbuf.clear();
+                n = channel.read(inbuf);
+                inbuf.flip();
+            }
             if (n < 0) {
-                if (first && eofAllowedAtStart && b.position() == 0) {
+                if (eofAllowedAtStart && b.position() == start) {
                     return false;
                 }
-                throw new EOFException("connection closed inside a PDU header");
+                throw new EOFException("connection closed inside a PDU");
             }
             bytesRead += n;
-            first = false;
         }
         return true;
     }

@@ -56,9 +56,9 @@ final class PduWriter {
     private final GatheringByteChannel channel;
 
     /**
-     * Guards everything below: the channel's write side, {@link #statSn}, the scratch buffer, the
-     * iovec array and the digest state. Held for one batch; never held while waiting for anything
-     * but the socket.
+     * Guards everything below and the {@code done}/{@code error} fields of queued batches: the
+     * channel's write side, {@link #statSn}, the scratch buffer, the iovec array and the digest
+     * state. Held while draining the queue; never held while waiting for anything but the socket.
      */
     private final ReentrantLock lock = new ReentrantLock();
 
@@ -111,8 +111,44 @@ final class PduWriter {
         send(List.of(new Out(bhs, data, sn)));
     }
 
+    /** One caller's PDUs waiting in {@link #queue}; {@code done}/{@code error} are written and read under {@link #lock}. */
+    private static final class Batch {
+        final List<Out> pdus;
+        boolean done;
+        IOException error;
+
+        Batch(List<Out> pdus) {
+            this.pdus = pdus;
+        }
+    }
+
+    /**
+     * Batches waiting to be written. A sender enqueues, then takes the lock and writes everything
+     * queued (its own batch and whatever other senders queued meanwhile) in as few gathering
+     * writes as fit; senders that were waiting for the lock then usually find their batch done.
+     * So under load many responses share one system call, and a single sender pays one lock round.
+     */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Batch> queue = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
     void send(List<Out> pdus) throws IOException {
+        Batch mine = new Batch(pdus);
+        queue.add(mine);
         lock.lock();
+        try {
+            if (!mine.done) {
+                drain();
+            }
+            if (mine.error != null) {
+                throw mine.error;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Writes every queued batch. Caller holds the lock. */
+    private void drain() {
+        java.util.ArrayList<Batch> written = new java.util.ArrayList<>();
         try {
             if (broken) {
                 throw new IOException("connection is closed");
@@ -120,62 +156,81 @@ final class PduWriter {
             Window w = window;
             int n = 0;
             scratch.clear();
-            for (Out pdu : pdus) {
-                int need = Bhs.LENGTH + 4 + 8;
-                if (scratch.remaining() < need || n + 4 > MAX_IOV) {
-                    flush(n);
-                    n = 0;
-                    scratch.clear();
-                }
-                int start = scratch.position();
-                scratch.put(pdu.bhs());
-                switch (pdu.sn()) {
-                    case ADVANCE -> scratch.putInt(start + Bhs.STAT_SN, statSn++);
-                    case PEEK -> scratch.putInt(start + Bhs.STAT_SN, statSn);
-                    case NONE -> scratch.putInt(start + Bhs.STAT_SN, 0);
-                }
-                scratch.putInt(start + Bhs.EXP_CMD_SN, w.expCmdSn());
-                scratch.putInt(start + Bhs.MAX_CMD_SN, w.maxCmdSn());
-                ByteBuffer data = pdu.data();
-                int dataLength = data == null ? 0 : data.remaining();
-                scratch.put(start + 5, (byte) (dataLength >>> 16));
-                scratch.put(start + 6, (byte) (dataLength >>> 8));
-                scratch.put(start + 7, (byte) dataLength);
-                if (headerDigest) {
-                    crc.reset();
-                    crc.update(scratch.slice(start, Bhs.LENGTH));
-                    scratch.putInt(Integer.reverseBytes((int) crc.getValue()));
-                }
-                iov[n++] = scratch.slice(start, scratch.position() - start);
-                if (dataLength > 0) {
-                    int pad = (4 - (dataLength & 3)) & 3;
-                    if (dataDigest) {
-                        crc.reset();
-                        crc.update(data.duplicate());
-                        if (pad > 0) {
-                            crc.update(ZEROS.slice(0, pad));
-                        }
+            Batch b;
+            while ((b = queue.poll()) != null) {
+                written.add(b);
+                for (Out pdu : b.pdus) {
+                    int need = Bhs.LENGTH + 4 + 8;
+                    if (scratch.remaining() < need || n + 4 > MAX_IOV) {
+                        flush(n);
+                        n = 0;
+                        scratch.clear();
                     }
-                    iov[n++] = data;
-                    int tailStart = scratch.position();
-                    for (int i = 0; i < pad; i++) {
-                        scratch.put((byte) 0);
-                    }
-                    if (dataDigest) {
-                        scratch.putInt(Integer.reverseBytes((int) crc.getValue()));
-                    }
-                    if (scratch.position() > tailStart) {
-                        iov[n++] = scratch.slice(tailStart, scratch.position() - tailStart);
-                    }
+                    n = append(pdu, w, n);
                 }
             }
             flush(n);
+            for (Batch done : written) {
+                done.done = true;
+            }
         } catch (IOException | RuntimeException e) {
             broken = true;
-            throw e;
-        } finally {
-            lock.unlock();
+            IOException io = e instanceof IOException ioe ? ioe : new IOException(e);
+            Batch rest;
+            while ((rest = queue.poll()) != null) {
+                written.add(rest);
+            }
+            for (Batch failed : written) {
+                failed.done = true;
+                failed.error = io;
+            }
         }
+    }
+
+    /** Appends one PDU's header (stamped, digested) and data to iov; returns the new iov count. */
+    private int append(Out pdu, Window w, int n) {
+        int start = scratch.position();
+        scratch.put(pdu.bhs());
+        switch (pdu.sn()) {
+            case ADVANCE -> scratch.putInt(start + Bhs.STAT_SN, statSn++);
+            case PEEK -> scratch.putInt(start + Bhs.STAT_SN, statSn);
+            case NONE -> scratch.putInt(start + Bhs.STAT_SN, 0);
+        }
+        scratch.putInt(start + Bhs.EXP_CMD_SN, w.expCmdSn());
+        scratch.putInt(start + Bhs.MAX_CMD_SN, w.maxCmdSn());
+        ByteBuffer data = pdu.data();
+        int dataLength = data == null ? 0 : data.remaining();
+        scratch.put(start + 5, (byte) (dataLength >>> 16));
+        scratch.put(start + 6, (byte) (dataLength >>> 8));
+        scratch.put(start + 7, (byte) dataLength);
+        if (headerDigest) {
+            crc.reset();
+            crc.update(scratch.slice(start, Bhs.LENGTH));
+            scratch.putInt(Integer.reverseBytes((int) crc.getValue()));
+        }
+        iov[n++] = scratch.slice(start, scratch.position() - start);
+        if (dataLength > 0) {
+            int pad = (4 - (dataLength & 3)) & 3;
+            if (dataDigest) {
+                crc.reset();
+                crc.update(data.duplicate());
+                if (pad > 0) {
+                    crc.update(ZEROS.slice(0, pad));
+                }
+            }
+            iov[n++] = data;
+            int tailStart = scratch.position();
+            for (int i = 0; i < pad; i++) {
+                scratch.put((byte) 0);
+            }
+            if (dataDigest) {
+                scratch.putInt(Integer.reverseBytes((int) crc.getValue()));
+            }
+            if (scratch.position() > tailStart) {
+                iov[n++] = scratch.slice(tailStart, scratch.position() - tailStart);
+            }
+        }
+        return n;
     }
 
     /** Writes iov[0..n) completely. Caller holds the lock. */

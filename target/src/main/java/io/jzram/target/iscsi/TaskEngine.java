@@ -35,7 +35,8 @@ import io.jzram.target.scsi.ScsiResponse;
  * <p>Read data. The executor gives the command set a pooled buffer of EDTL bytes and sends what it
  * returns as Data-In PDUs of at most the initiator's MaxRecvDataSegmentLength, F at every
  * MaxBurstLength boundary, the status in the last one when it is GOOD without sense (phase
- * collapse) and a separate SCSI Response otherwise; residuals come from fullDataInLength vs EDTL.
+ * collapse) and a separate SCSI Response otherwise; residuals come from fullDataInLength vs EDTL for
+ * reads and from the command set's dataOutLength vs EDTL for writes.
  * The whole answer goes to the writer as one batch (one gathering write, one lock round).
  *
  * <p>Threads: {@link #onScsiCommand}, {@link #onDataOut} and {@link #abort} run on the reader
@@ -53,6 +54,7 @@ final class TaskEngine {
     private final int maxTransferLength;
     /** Target transfer tags for R2Ts, 1..0x3fffffff. Reader thread only. */
     private int nextTtt = 1;
+    /** Tasks handed to the executor and not finished: incremented by the reader, decremented by executor threads. */
     final AtomicInteger executing = new AtomicInteger();
 
     TaskEngine(IscsiConnection conn, IscsiSession session, ScsiCommandSet commandSet, BufferPool pool,
@@ -87,8 +89,19 @@ final class TaskEngine {
             in.skipData();
             return;
         }
+        if (immediate && session.tasks.size() >= 2 * session.window) {
+            // immediate commands take no window slot; bound them anyway
+            in.skipData();
+            conn.reject(ReasonCode.IMMEDIATE_COMMAND_REJECT, h);
+            return;
+        }
         byte[] cdb = cdb(in);
         ScsiTask t = new ScsiTask(itt, Bhs.lun(h), Bhs.rawLun(h), cdb, edtl, read, write, immediate, cmdSn);
+        if (LOG.isTraceEnabled()) {
+            LOG.trace("{}: SCSI command itt={} CmdSN {} flags {} edtl {} immediate data {} cdb {}", conn,
+                    Integer.toHexString(itt), Integer.toUnsignedString(cmdSn), Integer.toHexString(flags), edtl, dsl,
+                    java.util.HexFormat.of().formatHex(cdb));
+        }
         session.commands.incrementAndGet();
 
         if (itt == Bhs.RESERVED_TAG || session.tasks.putIfAbsent(itt, t) != null) {
@@ -423,6 +436,16 @@ final class TaskEngine {
             } else if (t.read && sent < t.edtl) {
                 residualFlags = TargetPdus.RESIDUAL_UNDERFLOW;
                 residual = t.edtl - sent;
+            }
+        } else if (t.write && r.dataOutLength() >= 0) {
+            // Write residuals (RFC 7143 11.4.5): what the CDB asked for against what the initiator said it would send.
+            long wanted = r.dataOutLength();
+            if (wanted > t.edtl) {
+                residualFlags = TargetPdus.RESIDUAL_OVERFLOW;
+                residual = (int) Math.min(wanted - t.edtl, 0xffffffffL);
+            } else if (wanted < t.edtl) {
+                residualFlags = TargetPdus.RESIDUAL_UNDERFLOW;
+                residual = (int) (t.edtl - wanted);
             }
         }
         byte[] sense = r.sense();

@@ -7,7 +7,8 @@ import io.jzram.core.ZramException;
 import java.nio.ByteBuffer;
 
 /**
- * The medium-access commands of SBC-3 against one device: READ/WRITE(6/10/12/16), VERIFY(10/16),
+ * The medium-access commands of SBC-3 against one device: READ/WRITE(6/10/12/16), WRITE AND
+ * VERIFY(10/12/16), VERIFY(10/16),
  * SYNCHRONIZE CACHE(10/16), WRITE SAME(10/16), UNMAP, READ CAPACITY(10/16).
  *
  * <p>Order of checks, as SBC-3 and SPC-4 describe them: CDB fields (05/24/00), readiness
@@ -89,7 +90,7 @@ final class BlockCommands {
         int room = dataIn == null ? 0 : dataIn.remaining();
         int fit = (int) Math.min(room, bytes);
         if (fit == 0) {
-            return new ScsiResponse(ScsiResponse.GOOD, null, 0, bytes);
+            return new ScsiResponse(ScsiResponse.GOOD, null, 0, bytes, 0);
         }
         long offset = lba * LOGICAL_BLOCK_SIZE;
         int whole = fit & -LOGICAL_BLOCK_SIZE;
@@ -104,9 +105,16 @@ final class BlockCommands {
             device.read(block, offset + whole);
             dataIn.put(pos + whole, block.array(), 0, tail);
         }
-        return new ScsiResponse(ScsiResponse.GOOD, null, fit, bytes);
+        return new ScsiResponse(ScsiResponse.GOOD, null, fit, bytes, 0);
     }
 
+    /**
+     * WRITE(6/10/12/16) and WRITE AND VERIFY(10/12/16) (the verification of data just stored in
+     * memory cannot fail, so BYTCHK 00b and 01b both just write). A data-out buffer shorter than
+     * the transfer length (an initiator whose expected data transfer length is too small) has its
+     * whole blocks written and nothing more; the response's dataOutLength tells the transport the
+     * full length so that it reports the residual overflow (RFC 7143 11.4.5.1).
+     */
     static ScsiResponse write(ZramDevice device, byte[] cdb, ByteBuffer dataOut) throws ZramException {
         int op = cdb[0] & 0xFF;
         long lba;
@@ -118,12 +126,12 @@ final class BlockCommands {
                 blocks = Cdb.u8(cdb, 4) == 0 ? 256 : Cdb.u8(cdb, 4);
                 lengthField = 4;
             }
-            case Cdb.WRITE_10 -> {
+            case Cdb.WRITE_10, Cdb.WRITE_AND_VERIFY_10 -> {
                 lba = Cdb.u32(cdb, 2);
                 blocks = Cdb.u16(cdb, 7);
                 lengthField = 7;
             }
-            case Cdb.WRITE_12 -> {
+            case Cdb.WRITE_12, Cdb.WRITE_AND_VERIFY_12 -> {
                 lba = Cdb.u32(cdb, 2);
                 blocks = Cdb.u32(cdb, 6);
                 lengthField = 6;
@@ -137,18 +145,22 @@ final class BlockCommands {
         if (op != Cdb.WRITE_6 && (cdb[1] & 0xE0) != 0) {
             throw ScsiError.invalidFieldInCdb(1, 7); // WRPROTECT
         }
+        boolean writeAndVerify = op == Cdb.WRITE_AND_VERIFY_10 || op == Cdb.WRITE_AND_VERIFY_12
+                || op == Cdb.WRITE_AND_VERIFY_16;
+        if (writeAndVerify && (cdb[1] & 0x04) != 0) {
+            throw ScsiError.invalidFieldInCdb(1, 2); // BYTCHK 1xb: reserved
+        }
         if (blocks > BlockLimits.MAX_TRANSFER_BLOCKS) {
             throw ScsiError.invalidFieldInCdb(lengthField, -1);
         }
         long capacity = capacity(device);
         checkRange(lba, blocks, capacity);
         int bytes = (int) (blocks * LOGICAL_BLOCK_SIZE);
-        if (bytes == 0) {
-            return Responses.GOOD;
+        int received = dataOut == null ? 0 : Math.min(dataOut.remaining(), bytes) & -LOGICAL_BLOCK_SIZE;
+        if (received > 0) {
+            device.write(dataOut.slice(dataOut.position(), received), lba * LOGICAL_BLOCK_SIZE);
         }
-        requireDataOut(dataOut, bytes, lengthField);
-        device.write(dataOut.slice(dataOut.position(), bytes), lba * LOGICAL_BLOCK_SIZE);
-        return Responses.GOOD;
+        return Responses.goodAfterDataOut(bytes);
     }
 
     /** The initiator must have sent at least the bytes the CDB announces; more is ignored. */
@@ -211,7 +223,7 @@ final class BlockCommands {
             }
             done += n;
         }
-        return Responses.GOOD;
+        return Responses.goodAfterDataOut(expected);
     }
 
     // ---------------------------------------------------------------- SYNCHRONIZE CACHE
@@ -258,17 +270,17 @@ final class BlockCommands {
         long length = blocks * LOGICAL_BLOCK_SIZE;
         if (ndob) {
             device.writeZeroes(offset, length);
-            return Responses.GOOD;
+            return Responses.GOOD; // NDOB: no data-out
         }
-        if (dataOut == null || dataOut.remaining() < LOGICAL_BLOCK_SIZE) {
-            throw ScsiError.invalidFieldInCdb(lengthField, -1);
+        if (dataOut == null || dataOut.remaining() != LOGICAL_BLOCK_SIZE) {
+            throw ScsiError.invalidFieldInCdb(lengthField, -1); // the data-out is exactly one block
         }
         int base = dataOut.position();
         if (isZero(dataOut, base)) {
             // UNMAP=1 or not: whole pages are freed and partial edge pages zeroed in place, so the
             // range reads back as zeros (LBPRZ=1) and a zeroed page costs no memory either way.
             device.writeZeroes(offset, length);
-            return Responses.GOOD;
+            return Responses.goodAfterDataOut(LOGICAL_BLOCK_SIZE);
         }
         // A non-zero block is written even with UNMAP=1 (SBC-3: unmapped blocks would read zeros).
         int chunk = (int) Math.min(length, PATTERN_CHUNK);
@@ -284,7 +296,7 @@ final class BlockCommands {
             device.write(pattern.slice(0, n), at);
             done += n;
         }
-        return Responses.GOOD;
+        return Responses.goodAfterDataOut(LOGICAL_BLOCK_SIZE);
     }
 
     private static boolean isZero(ByteBuffer b, int base) {
@@ -301,9 +313,12 @@ final class BlockCommands {
     /**
      * UNMAP (SBC-3 5.28). Parameter list: 8-byte header (UNMAP DATA LENGTH, UNMAP BLOCK DESCRIPTOR
      * DATA LENGTH) and 16-byte descriptors (LBA, NUMBER OF LOGICAL BLOCKS). Everything is checked
-     * before anything is unmapped. Each range goes to {@link ZramDevice#discard}, which frees the
-     * whole 4 KiB pages inside it; LBAs of partially covered pages stay mapped (UNMAP is advisory
-     * below the OPTIMAL UNMAP GRANULARITY), so reads of them return their data, as SBC allows.
+     * before anything is unmapped. Each range goes to {@link ZramDevice#writeZeroes}, which frees
+     * the whole 4 KiB pages inside it and zeroes the partially covered edge pages in place, so that
+     * every LBA of the range reads zeros afterwards (LBPRZ=1), also below the unmap granularity:
+     * SBC would let those LBAs keep their data, but initiators (libiscsi's Unmap.Simple, for one)
+     * take LBPRZ to mean that every unmapped LBA reads zeros. Aligned UNMAPs, which is what Linux
+     * sends, cost the same as a plain discard.
      */
     static ScsiResponse unmap(ZramDevice device, byte[] cdb, ByteBuffer dataOut) throws ZramException {
         if ((cdb[1] & 0x01) != 0) {
@@ -346,10 +361,10 @@ final class BlockCommands {
             int d = base + 8 + 16 * i;
             long blocks = Cdb.u32(dataOut, d + 8);
             if (blocks > 0) {
-                device.discard(dataOut.getLong(d) * LOGICAL_BLOCK_SIZE, blocks * LOGICAL_BLOCK_SIZE);
+                device.writeZeroes(dataOut.getLong(d) * LOGICAL_BLOCK_SIZE, blocks * LOGICAL_BLOCK_SIZE);
             }
         }
-        return Responses.GOOD;
+        return Responses.goodAfterDataOut(listLength);
     }
 
     // ---------------------------------------------------------------- READ CAPACITY

@@ -22,6 +22,7 @@ final class Cdb {
     static final int READ_CAPACITY_10 = 0x25;
     static final int READ_10 = 0x28;
     static final int WRITE_10 = 0x2A;
+    static final int WRITE_AND_VERIFY_10 = 0x2E;
     static final int VERIFY_10 = 0x2F;
     static final int SYNCHRONIZE_CACHE_10 = 0x35;
     static final int WRITE_SAME_10 = 0x41;
@@ -30,6 +31,7 @@ final class Cdb {
     static final int MODE_SENSE_10 = 0x5A;
     static final int READ_16 = 0x88;
     static final int WRITE_16 = 0x8A;
+    static final int WRITE_AND_VERIFY_16 = 0x8E;
     static final int VERIFY_16 = 0x8F;
     static final int SYNCHRONIZE_CACHE_16 = 0x91;
     static final int WRITE_SAME_16 = 0x93;
@@ -38,6 +40,7 @@ final class Cdb {
     static final int MAINTENANCE_IN = 0xA3;
     static final int READ_12 = 0xA8;
     static final int WRITE_12 = 0xAA;
+    static final int WRITE_AND_VERIFY_12 = 0xAE;
 
     /** SERVICE ACTION IN(16) service action: READ CAPACITY(16). */
     static final int SA_READ_CAPACITY_16 = 0x10;

@@ -17,10 +17,10 @@ final class LunState {
     final UnitAttentions unitAttentions = new UnitAttentions();
     private final AtomicLong seenGeneration;
 
-    /** Guarded by this. Null when not open (yet): opening is retried by {@link #ensureHolder}. */
-    private ZramDevice.Holder holder;
-    /** Guarded by this. */
-    private boolean closed;
+    /** Written under this; read lock-free. Null when not open (yet): opening is retried by {@link #ensureHolder}. */
+    private volatile ZramDevice.Holder holder;
+    /** Written under this; read lock-free. */
+    private volatile boolean closed;
 
     LunState(ZramDevice device, UnitAttention initial) {
         this.device = device;
@@ -35,29 +35,31 @@ final class LunState {
     }
 
     /**
-     * Opens the nexus's holder on the device if it is not open yet. The device refuses holders
-     * while a reset or removal holds it (BUSY); then this is retried on the next command.
+     * Opens the nexus's holder on the device if it is not open yet: lock-free when it is (every
+     * command calls this). The device refuses holders while a reset or removal holds it (BUSY);
+     * then this is retried on the next command.
      */
-    synchronized void ensureHolder(String who) {
-        if (closed || holder != null) {
+    void ensureHolder(String who) {
+        if (holder != null || closed) {
             return;
         }
-        try {
-            holder = device.open(who);
-        } catch (ZramException e) {
-            log.debug("cannot open {} for {} yet: {}", device.name(), who, e.getMessage());
+        synchronized (this) {
+            if (holder != null || closed) {
+                return;
+            }
+            try {
+                holder = device.open(who);
+            } catch (ZramException e) {
+                log.debug("cannot open {} for {} yet: {}", device.name(), who, e.getMessage());
+            }
         }
-    }
-
-    synchronized boolean hasHolder() {
-        return holder != null;
     }
 
     /** Releases the holder; the state is dead afterwards. Idempotent. */
     synchronized void close() {
         closed = true;
-        if (holder != null) {
-            ZramDevice.Holder h = holder;
+        ZramDevice.Holder h = holder;
+        if (h != null) {
             holder = null;
             h.close();
         }

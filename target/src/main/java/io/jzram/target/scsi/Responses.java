@@ -6,11 +6,17 @@ import java.nio.ByteBuffer;
 final class Responses {
     private Responses() {}
 
-    static final ScsiResponse GOOD = new ScsiResponse(ScsiResponse.GOOD, null, 0, 0);
-    static final ScsiResponse BUSY = new ScsiResponse(ScsiResponse.BUSY, null, 0, 0);
+    /** GOOD for a command that moved no data in either direction. */
+    static final ScsiResponse GOOD = new ScsiResponse(ScsiResponse.GOOD, null, 0, 0, 0);
+    static final ScsiResponse BUSY = new ScsiResponse(ScsiResponse.BUSY, null, 0, 0, -1);
 
     static ScsiResponse check(byte[] sense) {
-        return new ScsiResponse(ScsiResponse.CHECK_CONDITION, sense, 0, 0);
+        return new ScsiResponse(ScsiResponse.CHECK_CONDITION, sense, 0, 0, -1);
+    }
+
+    /** GOOD for a command that asked the initiator for this many bytes of data-out. */
+    static ScsiResponse goodAfterDataOut(long dataOutLength) {
+        return dataOutLength == 0 ? GOOD : new ScsiResponse(ScsiResponse.GOOD, null, 0, 0, dataOutLength);
     }
 
     /**
@@ -25,6 +31,6 @@ final class Responses {
         if (n > 0) {
             dataIn.put(dataIn.position(), data, 0, n);
         }
-        return new ScsiResponse(ScsiResponse.GOOD, null, n, wanted);
+        return new ScsiResponse(ScsiResponse.GOOD, null, n, wanted, 0);
     }
 }

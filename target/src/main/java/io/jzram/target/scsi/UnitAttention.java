@@ -5,14 +5,13 @@ package io.jzram.target.scsi;
  * several are pending (SPC-4 5.14, SAM-5 5.14): resets first, then capacity, then LUN inventory.
  */
 enum UnitAttention {
-    /** 29/01 POWER ON OCCURRED: first nexus of an initiator port since the target started, or a LU created while attached. */
-    POWER_ON_OCCURRED(0x29, 0x01),
-    /** 29/00 POWER ON, RESET, OR BUS DEVICE RESET OCCURRED: target reset, or two different resets merged. */
+    /**
+     * 29/00 POWER ON, RESET, OR BUS DEVICE RESET OCCURRED: every LUN of a new nexus, a LU created
+     * while a nexus is attached, a target reset, or two different pending resets merged.
+     */
     RESET_OCCURRED(0x29, 0x00),
     /** 29/03 BUS DEVICE RESET FUNCTION OCCURRED: a LOGICAL UNIT RESET. */
     LOGICAL_UNIT_RESET(0x29, 0x03),
-    /** 29/07 I_T NEXUS LOSS OCCURRED: a new nexus of an initiator port that had one before. */
-    I_T_NEXUS_LOSS(0x29, 0x07),
     /** 2A/09 CAPACITY DATA HAS CHANGED: the device was (re)initialised since this nexus last looked. */
     CAPACITY_DATA_CHANGED(0x2A, 0x09),
     /** 3F/0E REPORTED LUNS DATA HAS CHANGED: a device was added or removed. */

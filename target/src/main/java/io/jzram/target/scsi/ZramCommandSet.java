@@ -5,7 +5,6 @@ import io.jzram.core.ZramException;
 import io.jzram.core.ZramRegistry;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -27,8 +26,6 @@ import org.slf4j.LoggerFactory;
 public final class ZramCommandSet implements ScsiCommandSet, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ZramCommandSet.class);
 
-    /** Initiator ports remembered for the POWER ON vs. I_T NEXUS LOSS decision (least recently attached dropped first). */
-    static final int KNOWN_PORTS_LIMIT = 4096;
     /** Highest LUN a single-level LUN structure can address (flat space addressing). */
     static final int MAX_LUN = 16383;
 
@@ -38,15 +35,6 @@ public final class ZramCommandSet implements ScsiCommandSet, AutoCloseable {
     private final Object topology = new Object();
     /** Guarded by topology. */
     private final List<NexusState> nexuses = new ArrayList<>();
-    /** Guarded by topology: "initiator name,isid" of every port that attached since the start. */
-    private final Map<String, Boolean> knownPorts = new LinkedHashMap<>(16, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > KNOWN_PORTS_LIMIT;
-        }
-    };
     /** Guarded by topology. */
     private boolean closed;
 
@@ -78,9 +66,8 @@ public final class ZramCommandSet implements ScsiCommandSet, AutoCloseable {
     // ------------------------------------------------------------------ topology
 
     /**
-     * Attaches a nexus: a holder on every device and, on every LUN, POWER ON OCCURRED (29/01) if
-     * this initiator port (name + ISID) never attached before, I_T NEXUS LOSS OCCURRED (29/07) if
-     * it did.
+     * Attaches a nexus: a holder on every device and, on every LUN, the unit attention POWER ON,
+     * RESET, OR BUS DEVICE RESET OCCURRED (29/00).
      */
     @Override
     public NexusHandle attach(ItNexus nexus) {
@@ -90,10 +77,8 @@ public final class ZramCommandSet implements ScsiCommandSet, AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("command set closed");
             }
-            boolean firstContact = knownPorts.put(nexus.initiatorName() + "," + nexus.isid(), Boolean.TRUE) == null;
-            UnitAttention initial = firstContact ? UnitAttention.POWER_ON_OCCURRED : UnitAttention.I_T_NEXUS_LOSS;
             for (ZramDevice device : registry.devices()) {
-                addLun(state, device, initial);
+                addLun(state, device, UnitAttention.RESET_OCCURRED);
             }
             nexuses.add(state);
         }
@@ -128,7 +113,7 @@ public final class ZramCommandSet implements ScsiCommandSet, AutoCloseable {
                 if (existing != null && existing.device == device) {
                     continue; // attach already saw it
                 }
-                addLun(state, device, UnitAttention.POWER_ON_OCCURRED);
+                addLun(state, device, UnitAttention.RESET_OCCURRED);
                 state.nexusAttentions.establish(UnitAttention.REPORTED_LUNS_DATA_CHANGED);
             }
         }
@@ -250,7 +235,9 @@ public final class ZramCommandSet implements ScsiCommandSet, AutoCloseable {
                 yield Responses.GOOD;
             }
             case Cdb.READ_6, Cdb.READ_10, Cdb.READ_12, Cdb.READ_16 -> BlockCommands.read(device, cdb, dataIn);
-            case Cdb.WRITE_6, Cdb.WRITE_10, Cdb.WRITE_12, Cdb.WRITE_16 -> BlockCommands.write(device, cdb, dataOut);
+            case Cdb.WRITE_6, Cdb.WRITE_10, Cdb.WRITE_12, Cdb.WRITE_16,
+                    Cdb.WRITE_AND_VERIFY_10, Cdb.WRITE_AND_VERIFY_12, Cdb.WRITE_AND_VERIFY_16 ->
+                BlockCommands.write(device, cdb, dataOut);
             case Cdb.VERIFY_10, Cdb.VERIFY_16 -> BlockCommands.verify(device, cdb, dataOut);
             case Cdb.SYNCHRONIZE_CACHE_10, Cdb.SYNCHRONIZE_CACHE_16 -> BlockCommands.synchronizeCache(device, cdb);
             case Cdb.WRITE_SAME_10, Cdb.WRITE_SAME_16 -> BlockCommands.writeSame(device, cdb, dataOut);
@@ -422,7 +409,7 @@ public final class ZramCommandSet implements ScsiCommandSet, AutoCloseable {
         long size = device.diskSize();
         long capacity = size > 0 ? size / BlockLimits.LOGICAL_BLOCK_SIZE : 0;
         ModePages.select(ten, pf, dataOut, dataOut.position(), listLength, capacity);
-        return Responses.GOOD;
+        return Responses.goodAfterDataOut(listLength);
     }
 
     // ------------------------------------------------------------------ failures
@@ -447,12 +434,13 @@ public final class ZramCommandSet implements ScsiCommandSet, AutoCloseable {
 
     /** Logs an internal failure: with its stack trace the first time per opcode and exception class. */
     private void internalFailure(int opcode, Exception e) {
-        String key = String.format("%02X/%s", opcode & 0xFF, e.getClass().getName());
+        String op = opcode < 0 ? "(none)" : String.format("%02Xh", opcode);
+        String key = op + "/" + e.getClass().getName();
         if (loggedFailures.size() < 1024 && loggedFailures.putIfAbsent(key, Boolean.TRUE) == null) {
-            log.error("internal target failure executing opcode {}h; reported as 04/44/00 "
-                    + "(further failures of this kind are logged at debug level)", key, e);
+            log.error("internal target failure executing opcode {}, reported as 04/44/00 "
+                    + "(further {} failures of this opcode are logged at debug level)", op, e.getClass().getSimpleName(), e);
         } else {
-            log.debug("internal target failure executing opcode {}h: {}", key, e.toString());
+            log.debug("internal target failure executing opcode {}: {}", op, e.toString());
         }
     }
 }

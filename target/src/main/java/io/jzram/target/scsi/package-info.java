@@ -18,16 +18,20 @@
  * ("supported but not connected") and DEVICE TYPE 1Fh, with the full standard data (VERSION 06h)
  * and REPORT LUNS works there: Linux attaches nothing at LUN 0 (qualifier 1 with type 1Fh means
  * "no device" to it) and finds every device through REPORT LUNS. Qualifier 1 rather than 3 because
- * zram0 can appear there later (hot_add reuses the lowest free id), and because it is what Linux's
- * own target (LIO) answers for an unmapped LUN 0, so initiators are used to it. No well-known or
- * controller LU is invented: it would show up as an extra SCSI device on every host.
+ * zram0 can appear there later (hot_add reuses the lowest free id), and because it is what LIO's
+ * virtual LUN 0 answers, so initiators are used to it. No well-known or controller LU is
+ * invented: it would show up as an extra SCSI device on every host. (libiscsi tools pointed at
+ * LUN 0 itself then fail their post-login TEST UNIT READY with 05/25/00, as they should; iscsi-ls
+ * lists the other LUNs.)
  *
  * <h2>Geometry</h2>
  * Logical block 512 bytes; 8 logical blocks per 4 KiB physical block (zram's page); capacity
  * diskSize/512. READ CAPACITY(10) returns the last LBA (FFFFFFFFh when it does not fit), READ
  * CAPACITY(16) also LBPME=1 and LBPRZ=1. The Block Limits VPD page advertises the limits of
- * {@code BlockLimits}: 8 MiB maximum and 1 MiB optimal transfer, unmap granularity 4 KiB with
- * alignment 0, 2 GiB per UNMAP (128 descriptors) and per WRITE SAME, WSNZ=1.
+ * {@code BlockLimits}: 32 MiB maximum and 1 MiB optimal transfer, unmap granularity 4 KiB with
+ * alignment 0, 512 MiB per UNMAP (128 descriptors) and per WRITE SAME, WSNZ=1. UNMAP and WRITE
+ * SAME with a zero block free the whole pages of their range and zero its partial edge pages, so
+ * the whole range reads zeros (LBPRZ=1).
  *
  * <h2>No write cache</h2>
  * The caching mode page reports WCE=0: when a WRITE completes its data is in the device's memory,
@@ -54,23 +58,27 @@
  * command, to any command except INQUIRY, REPORT LUNS and REQUEST SENSE (which reports and clears
  * one). Priority: reset-class (29h), then 2A/09, then 3F/0E.
  * <ul>
- *   <li><b>29/01 POWER ON OCCURRED</b> on every LUN of a new nexus whose initiator port (initiator
- *       name + ISID) has not attached since the target started, and on a LUN created while a nexus
- *       is attached. <b>29/07 I_T NEXUS LOSS OCCURRED</b> on every LUN of a new nexus of a port
- *       that had one before (re-login after logout or connection loss). This is SAM-5's model:
- *       the power-on condition is pending for every initiator port until it is reported. It
- *       matters for a RAM disk: after a target restart the devices are new and empty, and the
- *       initiator learns it on its first command. Linux (sd) logs it and retries the command;
- *       libiscsi-based initiators (QEMU, iscsi-test-cu) clear it with TEST UNIT READY after login.
- *   <li><b>29/03</b> after a LOGICAL UNIT RESET and <b>29/00</b> after a target warm/cold reset, for
- *       every nexus (the requester's included) on the LUNs concerned; two different pending
- *       29h conditions merge into 29/00.
+ *   <li><b>29/00 POWER ON, RESET, OR BUS DEVICE RESET OCCURRED</b> on every LUN of a new nexus
+ *       (login, re-login after logout or connection loss, session reinstatement) and on a LUN
+ *       created while a nexus is attached. SAM-5's model: a power-on condition is pending for
+ *       every initiator port until reported, and a RAM disk needs it: after a target restart the
+ *       devices are new and empty, and a reconnecting initiator learns it on its first command.
+ *       Linux's sd logs it and retries the command (its scan meets it on the first TEST UNIT READY
+ *       and retries). ASCQ 00h rather than 01h (POWER ON OCCURRED) or 07h (I_T NEXUS LOSS
+ *       OCCURRED) because libiscsi's tools retry TEST UNIT READY after login only for 29/00
+ *       (iscsi-ls gives up on a LUN that answers 29/01), as with tgt, which sends 29/00 too;
+ *       QEMU and libiscsi's test suite clear any unit attention with TEST UNIT READY.
+ *   <li><b>29/03 BUS DEVICE RESET FUNCTION OCCURRED</b> after a LOGICAL UNIT RESET and <b>29/00</b>
+ *       after a target warm/cold reset, for every nexus (the requester's included) on the LUNs
+ *       concerned; two different pending 29h conditions merge into 29/00.
  *   <li><b>2A/09 CAPACITY DATA HAS CHANGED</b> when a device's generation (which changes on every
  *       init) differs from the one the nexus last saw: after a reset and a new disksize, or the
  *       first init of a device that was uninitialized when the nexus attached.
  *   <li><b>3F/0E REPORTED LUNS DATA HAS CHANGED</b> for every attached nexus when a device is added
  *       or removed; reported once per nexus (on whichever LUN the next command goes to) and
- *       cleared by reporting it or by REPORT LUNS. Linux then rescans the target's LUNs.
+ *       cleared by reporting it or by REPORT LUNS. Linux logs it and sends a uevent
+ *       (SDEV_UA=REPORTED_LUNS_DATA_HAS_CHANGED) on which udev or an administrator rescans
+ *       ({@code iscsiadm -m session -R}); the kernel does not rescan by itself.
  * </ul>
  *
  * <h2>Holders</h2>
@@ -92,8 +100,12 @@
  * decompresses straight into a slice of the data-in buffer and WRITE compresses straight from a
  * slice of the data-out buffer. If the data-in buffer is smaller than the command's data, as much
  * as fits is returned and {@code fullDataInLength} says how much there was; allocation lengths
- * truncate parameter data without error. A data-out buffer shorter than the CDB announces is an
- * invalid field in the CDB (the transfer length); for UNMAP and MODE SELECT, a parameter list
- * length error (05/1A/00).
+ * truncate parameter data without error. A WRITE whose data-out buffer is shorter than its
+ * transfer length writes the whole blocks it received and ends GOOD, with
+ * {@code ScsiResponse.dataOutLength} (a contract addition) telling the transport the full length
+ * for the residual overflow, as libiscsi's iSCSIResiduals tests expect; a longer buffer has only
+ * the transfer length written (residual underflow). Parameter lists cannot be truncated: a short
+ * UNMAP or MODE SELECT list is a parameter list length error (05/1A/00); a WRITE SAME data-out
+ * that is not exactly one block, or a short VERIFY comparison buffer, an invalid field in the CDB.
  */
 package io.jzram.target.scsi;

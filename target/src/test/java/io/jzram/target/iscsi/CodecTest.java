@@ -104,6 +104,24 @@ class CodecTest {
 
     @Test
     void jscsiConstantsMatchRfc7143() {
+        assertThat(org.jscsi.parser.OperationCode.valueOf((byte) Bhs.OP_NOP_OUT)).isEqualTo(org.jscsi.parser.OperationCode.NOP_OUT);
+        assertThat(org.jscsi.parser.OperationCode.valueOf((byte) Bhs.OP_SCSI_CMD)).isEqualTo(org.jscsi.parser.OperationCode.SCSI_COMMAND);
+        assertThat(org.jscsi.parser.OperationCode.valueOf((byte) Bhs.OP_TMF_REQ)).isEqualTo(org.jscsi.parser.OperationCode.SCSI_TM_REQUEST);
+        assertThat(org.jscsi.parser.OperationCode.valueOf((byte) Bhs.OP_LOGIN_REQ)).isEqualTo(org.jscsi.parser.OperationCode.LOGIN_REQUEST);
+        assertThat(org.jscsi.parser.OperationCode.valueOf((byte) Bhs.OP_TEXT_REQ)).isEqualTo(org.jscsi.parser.OperationCode.TEXT_REQUEST);
+        assertThat(org.jscsi.parser.OperationCode.valueOf((byte) Bhs.OP_DATA_OUT)).isEqualTo(org.jscsi.parser.OperationCode.SCSI_DATA_OUT);
+        assertThat(org.jscsi.parser.OperationCode.valueOf((byte) Bhs.OP_LOGOUT_REQ)).isEqualTo(org.jscsi.parser.OperationCode.LOGOUT_REQUEST);
+        assertThat(org.jscsi.parser.OperationCode.valueOf((byte) Bhs.OP_SNACK)).isEqualTo(org.jscsi.parser.OperationCode.SNACK_REQUEST);
+        assertThat(org.jscsi.parser.OperationCode.valueOf((byte) Bhs.OP_NOP_IN)).isEqualTo(org.jscsi.parser.OperationCode.NOP_IN);
+        assertThat(org.jscsi.parser.OperationCode.valueOf((byte) Bhs.OP_SCSI_RESP)).isEqualTo(org.jscsi.parser.OperationCode.SCSI_RESPONSE);
+        assertThat(org.jscsi.parser.OperationCode.valueOf((byte) Bhs.OP_TMF_RESP)).isEqualTo(org.jscsi.parser.OperationCode.SCSI_TM_RESPONSE);
+        assertThat(org.jscsi.parser.OperationCode.valueOf((byte) Bhs.OP_LOGIN_RESP)).isEqualTo(org.jscsi.parser.OperationCode.LOGIN_RESPONSE);
+        assertThat(org.jscsi.parser.OperationCode.valueOf((byte) Bhs.OP_TEXT_RESP)).isEqualTo(org.jscsi.parser.OperationCode.TEXT_RESPONSE);
+        assertThat(org.jscsi.parser.OperationCode.valueOf((byte) Bhs.OP_DATA_IN)).isEqualTo(org.jscsi.parser.OperationCode.SCSI_DATA_IN);
+        assertThat(org.jscsi.parser.OperationCode.valueOf((byte) Bhs.OP_LOGOUT_RESP)).isEqualTo(org.jscsi.parser.OperationCode.LOGOUT_RESPONSE);
+        assertThat(org.jscsi.parser.OperationCode.valueOf((byte) Bhs.OP_R2T)).isEqualTo(org.jscsi.parser.OperationCode.R2T);
+        assertThat(org.jscsi.parser.OperationCode.valueOf((byte) Bhs.OP_ASYNC)).isEqualTo(org.jscsi.parser.OperationCode.ASYNC_MESSAGE);
+        assertThat(org.jscsi.parser.OperationCode.valueOf((byte) Bhs.OP_REJECT)).isEqualTo(org.jscsi.parser.OperationCode.REJECT);
         assertThat(LoginStatus.NOT_FOUND.value()).isEqualTo((short) 0x0203);
         assertThat(LoginStatus.MISSING_PARAMETER.value()).isEqualTo((short) 0x0207);
         assertThat(LoginStatus.INVALID_DURING_LOGIN.value()).isEqualTo((short) 0x020b);
@@ -132,6 +150,7 @@ class CodecTest {
         assertThat(ReasonCode.PROTOCOL_ERROR.value()).isEqualTo((byte) 4);
         assertThat(ReasonCode.COMMAND_NOT_SUPPORTED.value()).isEqualTo((byte) 5);
         assertThat(ReasonCode.INVALID_PDU_FIELD.value()).isEqualTo((byte) 9);
+        assertThat(ReasonCode.IMMEDIATE_COMMAND_REJECT.value()).isEqualTo((byte) 6);
         assertThat(LogoutResponse.CONNECTION_CLOSED_SUCCESSFULLY.value()).isEqualTo((byte) 0);
         assertThat(LogoutResponse.CONNECTION_RECOVERY_NOT_SUPPORTED.value()).isEqualTo((byte) 2);
     }

@@ -53,6 +53,33 @@ class LoginTest {
                 assertThat(String.join(" ", items)).doesNotContain("0.0.0.0").doesNotContain("[::]");
             }
         }
+        // [::] (dual stack): an IPv4 client is told its IPv4 address, an IPv6 client the bracketed IPv6 one
+        ServerFixture v6 = null;
+        try {
+            InetAddress any6 = InetAddress.getByName("::");
+            v6 = new ServerFixture(s -> s.withListen(new InetSocketAddress(any6, 0)));
+        } catch (java.io.IOException e) {
+            // no IPv6 on this machine: nothing to check
+        }
+        if (v6 != null) {
+            try (ServerFixture f = v6) {
+                int port = f.address().getPort();
+                try (TestInitiator ini = TestInitiator.connect(new InetSocketAddress("127.0.0.1", port))) {
+                    TestInitiator.LoginOptions o = new TestInitiator.LoginOptions();
+                    o.discovery = true;
+                    ini.login(o);
+                    assertThat(ini.sendTargets("All")).contains("TargetAddress=127.0.0.1:" + port + ",1");
+                }
+                try (TestInitiator ini = TestInitiator.connect(new InetSocketAddress(InetAddress.getByName("::1"), port))) {
+                    TestInitiator.LoginOptions o = new TestInitiator.LoginOptions();
+                    o.discovery = true;
+                    ini.login(o);
+                    assertThat(ini.sendTargets("All")).contains("TargetAddress=[::1]:" + port + ",1");
+                } catch (java.net.ConnectException | java.net.NoRouteToHostException e) {
+                    // IPv4-only loopback
+                }
+            }
+        }
         List<InetSocketAddress> advertised = List.of(
                 new InetSocketAddress(InetAddress.getByName("192.0.2.10"), 13260),
                 new InetSocketAddress(InetAddress.getByName("2001:db8::1"), 3260));

@@ -31,10 +31,10 @@ class UnitAttentionsTest {
         UnitAttentions uas = new UnitAttentions();
         uas.establish(REPORTED_LUNS_DATA_CHANGED);
         uas.establish(CAPACITY_DATA_CHANGED);
-        uas.establish(POWER_ON_OCCURRED);
+        uas.establish(LOGICAL_UNIT_RESET);
 
-        assertThat(uas.peek()).isEqualTo(POWER_ON_OCCURRED);
-        assertThat(uas.take()).isEqualTo(POWER_ON_OCCURRED);
+        assertThat(uas.peek()).isEqualTo(LOGICAL_UNIT_RESET);
+        assertThat(uas.take()).isEqualTo(LOGICAL_UNIT_RESET);
         assertThat(uas.take()).isEqualTo(CAPACITY_DATA_CHANGED);
         assertThat(uas.take()).isEqualTo(REPORTED_LUNS_DATA_CHANGED);
         assertThat(uas.isEmpty()).isTrue();
@@ -43,8 +43,8 @@ class UnitAttentionsTest {
     @Test
     void twoDifferentResetsMergeIntoOneGenericReset() {
         UnitAttentions uas = new UnitAttentions();
-        uas.establish(POWER_ON_OCCURRED);
         uas.establish(LOGICAL_UNIT_RESET);
+        uas.establish(RESET_OCCURRED);
         uas.establish(CAPACITY_DATA_CHANGED);
 
         assertThat(uas.take()).isEqualTo(RESET_OCCURRED);
@@ -56,19 +56,17 @@ class UnitAttentionsTest {
     void clearRemovesOneCondition() {
         UnitAttentions uas = new UnitAttentions();
         uas.establish(REPORTED_LUNS_DATA_CHANGED);
-        uas.establish(I_T_NEXUS_LOSS);
+        uas.establish(RESET_OCCURRED);
         uas.clear(REPORTED_LUNS_DATA_CHANGED);
 
-        assertThat(uas.take()).isEqualTo(I_T_NEXUS_LOSS);
+        assertThat(uas.take()).isEqualTo(RESET_OCCURRED);
         assertThat(uas.take()).isNull();
     }
 
     @Test
     void senseIsUnitAttentionWithTheCodes() {
-        assertThat(SenseData.describe(POWER_ON_OCCURRED.sense())).isEqualTo("06/29/01");
         assertThat(SenseData.describe(RESET_OCCURRED.sense())).isEqualTo("06/29/00");
         assertThat(SenseData.describe(LOGICAL_UNIT_RESET.sense())).isEqualTo("06/29/03");
-        assertThat(SenseData.describe(I_T_NEXUS_LOSS.sense())).isEqualTo("06/29/07");
         assertThat(SenseData.describe(CAPACITY_DATA_CHANGED.sense())).isEqualTo("06/2A/09");
         assertThat(SenseData.describe(REPORTED_LUNS_DATA_CHANGED.sense())).isEqualTo("06/3F/0E");
     }

@@ -29,8 +29,8 @@ public final class RamDiskCommandSet implements ScsiCommandSet {
     public final AtomicLong executed = new AtomicLong();
     public final AtomicInteger concurrent = new AtomicInteger();
     public final AtomicInteger maxConcurrent = new AtomicInteger();
-    /** Opcodes recorded in execution order. */
-    public final List<Integer> opcodes = new CopyOnWriteArrayList<>();
+    /** Opcodes in execution order (the first 100000). */
+    public final java.util.Queue<Integer> opcodes = new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** When set, commands with this opcode wait for the gate before they run. */
     public volatile int gatedOpcode = -1;
     public volatile CountDownLatch gate = new CountDownLatch(0);
@@ -104,7 +104,9 @@ public final class RamDiskCommandSet implements ScsiCommandSet {
         maxConcurrent.accumulateAndGet(now, Math::max);
         try {
             int op = cdb[0] & 0xff;
-            opcodes.add(op);
+            if (executed.get() < 100_000) {
+                opcodes.add(op);
+            }
             if (op == gatedOpcode) {
                 atGate.incrementAndGet();
                 try {
