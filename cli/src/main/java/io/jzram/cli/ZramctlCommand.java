@@ -94,6 +94,14 @@ final class ZramctlCommand extends ServerCommand {
     @Parameters(paramLabel = "<device>", arity = "0..*", description = "a device: /dev/zramN, zramN or N")
     List<String> devices = new ArrayList<>();
 
+    /**
+     * The algorithms jzram has, in the kernel's order, for help and man pages. Written out rather
+     * than asked of {@code CompressionAlgorithms}, which loads the native codecs to answer: a
+     * client printing help need not (and the man pages must not depend on the machine). A test
+     * checks that the list is the engine's; {@code -a} refuses one that is unavailable here.
+     */
+    static final List<String> ALGORITHMS = List.of("lz4", "lz4hc", "zstd", "deflate");
+
     /** zramctl's groups of mutually exclusive options: {f, o, r} and {o, r, s}. */
     private static final List<List<String>> EXCLUSIVE = List.of(
             List.of("--find", "--output", "--reset"),
@@ -114,7 +122,7 @@ final class ZramctlCommand extends ServerCommand {
         lines.add(" Values for <size> may be followed by a suffix: KiB, MiB,");
         lines.add(" GiB, TiB, PiB, EiB, ZiB, or YiB (where the \"iB\" is optional).");
         lines.add(" <alg> is the name of an algorithm; supported are:");
-        lines.add("   " + String.join(", ", io.jzram.core.compress.CompressionAlgorithms.availableNames()));
+        lines.add("   " + String.join(", ", ALGORITHMS));
         lines.add("");
         lines.add("Available output columns:");
         for (ZramctlColumn c : ZramctlColumn.values()) {

@@ -258,6 +258,12 @@ class ZramctlCommandTest {
     }
 
     @Test
+    void the_algorithms_in_the_help_are_the_engines() {
+        assertThat(ZramctlCommand.ALGORITHMS).isEqualTo(io.jzram.core.compress.CompressionAlgorithms.availableNames());
+        assertThat(h.ok("zramctl", "--help")).contains("   lz4, lz4hc, zstd, deflate\n");
+    }
+
+    @Test
     void help_and_version() {
         Harness.Result help = h.run("zramctl", "--help");
         assertThat(help.status()).isZero();
