@@ -86,6 +86,12 @@ class ShellCommandTest {
     }
 
     @Test
+    void inside_a_server_serve_and_shell_are_refused() {
+        assertThat(h.run("serve", "--no-shell")).isEqualTo(new Harness.Result(1, "", "jzram: serve: a server is already running here\n"));
+        assertThat(h.run("shell")).isEqualTo(new Harness.Result(1, "", "jzram: shell: already in a shell\n"));
+    }
+
+    @Test
     void without_a_server_the_first_server_line_fails_clearly() {
         server.close();
         Harness.Result r = jzram("help\nhot-add\n", "shell");
