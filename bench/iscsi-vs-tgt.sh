@@ -241,6 +241,18 @@ for i in $(seq 300); do
     sleep 0.2
 done
 port_free "$PORT_JZ" && fail "the jzram target does not listen on $PORT_JZ"
+# the JVM itself (below timeout, and below ./jzram if that is a wrapper script), for its CPU time
+find_java() {
+    local p=$1 c
+    for _ in 1 2 3 4; do
+        [[ $(cat "/proc/$p/comm" 2>/dev/null) == java ]] && { echo "$p"; return; }
+        c=$(pgrep -P "$p" | head -1)
+        [[ -n $c ]] || break
+        p=$c
+    done
+}
+JZ_JAVA_PID=$(find_java "$JZ_PID")
+[[ -n $JZ_JAVA_PID ]] || fail "cannot find the jzram target's JVM below pid $JZ_PID"
 if ((USE_CLI)); then
     # the CLI's target name: ask the target (SendTargets)
     JZ_IQN=$(timeout 30 iscsi-ls "iscsi://127.0.0.1:$PORT_JZ" | sed -n 's/^Target:\([^ ]*\).*/\1/p' | head -1)
@@ -253,15 +265,29 @@ RESULT_LINES=$WORK/results.txt
 : >"$RESULT_LINES"
 
 # run LABEL URL loadgen-args...: one loadgen run, its RESULT line kept
+# CPU time (user + system, all threads, in clock ticks) a target process has used so far; the
+# kernel's zram compresses in the context of the writer, so tgtd's system time includes it
+cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
+CLK_TCK=$(getconf CLK_TCK)
+
+# run LABEL URL loadgen-args...: one loadgen run; its RESULT line kept, with the target
+# process's CPU time during the run appended (target_cpu_s, target_cpu_us_per_io)
 run() {
-    local label=$1 url=$2
+    local label=$1 url=$2 pid out c0 c1 line
     shift 2
-    local out
+    if [[ $label == tgt ]]; then pid=$TGTD_PID; else pid=$JZ_JAVA_PID; fi
+    c0=$(cpu_ticks "$pid")
     out=$(timeout -k 5 $((DURATION + RAMP + 120)) "$LOADGEN" --url "$url" --label "$label" --data "$CORPUS" "$@") \
         || fail "loadgen $label $* failed (exit $?)"
-    grep '^RESULT ' <<<"$out" >>"$RESULT_LINES"
-    if [[ -n ${RESULTS:-} ]]; then grep '^RESULT ' <<<"$out" >>"$RESULTS"; fi
-    grep -v '^RESULT ' <<<"$out" >&2
+    c1=$(cpu_ticks "$pid")
+    line=$(grep '^RESULT ' <<<"$out" | awk -v t=$((c1 - c0)) -v hz="$CLK_TCK" '{
+        ios = 0; secs = 0
+        for (i = 1; i <= NF; i++) { if ($i ~ /^ios=/) ios = substr($i, 5); if ($i ~ /^secs=/) secs = substr($i, 6) }
+        printf "%s target_cpu_s=%.2f target_cpu_us_per_io=%.1f target_cpu_util=%.2f\n", $0, t / hz,
+            (ios > 0 ? t / hz * 1e6 / ios : 0), (secs > 0 ? t / hz / secs : 0) }')
+    echo "$line" >>"$RESULT_LINES"
+    if [[ -n ${RESULTS:-} ]]; then echo "$line" >>"$RESULTS"; fi
+    grep -v '^RESULT ' <<<"$out" | sed "s|\$|; target CPU $(awk '{for(i=1;i<=NF;i++) if ($i ~ /^target_cpu_us_per_io=/) print substr($i,22)}' <<<"$line") us/IO|" >&2
 }
 
 mm_tgt() { cat "$ZRAM/mm_stat"; }
@@ -335,19 +361,23 @@ awk -v jobs="$JOBS" '
         mb[k] = mb[k] (mb[k] == "" ? "" : ",") kv($0, "mbps")
         io[k] = io[k] (io[k] == "" ? "" : ",") kv($0, "iops")
         p99[k] = p99[k] (p99[k] == "" ? "" : ",") kv($0, "lat_p99_us")
+        cpu[k] = cpu[k] (cpu[k] == "" ? "" : ",") kv($0, "target_cpu_us_per_io")
         bs[kv($0, "job")] = kv($0, "bs"); qd[kv($0, "job")] = kv($0, "qd")
     }
     END {
-        printf "%-10s %-9s | %10s %9s %9s | %10s %9s %9s | %6s\n", "job", "bs/qd", "tgt MB/s", "IOPS", "p99 us", "jzram MB/s", "IOPS", "p99 us", "ratio"
+        printf "%-10s %-9s | %10s %9s %9s %9s | %10s %9s %9s %9s | %6s %6s\n", "job", "bs/qd", "tgt MB/s", "IOPS", "p99 us", "cpu us/IO",
+            "jzram MB/s", "IOPS", "p99 us", "cpu us/IO", "ratio", "cpu"
         n = split(jobs, J, " ")
         for (i = 1; i <= n; i++) {
             j = J[i]; t = "tgt" SUBSEP j; z = "jzram" SUBSEP j
             if (!(t in mb) || !(z in mb)) continue
             tm = median(mb[t]); zm = median(mb[z])
-            printf "%-10s %-9s | %10.1f %9.0f %9.0f | %10.1f %9.0f %9.0f | %6.2f\n", j, (bs[j] / 1024) "K/" qd[j],
-                tm, median(io[t]), median(p99[t]), zm, median(io[z]), median(p99[z]), (tm > 0 ? zm / tm : 0)
+            tc = median(cpu[t]); zc = median(cpu[z])
+            printf "%-10s %-9s | %10.1f %9.0f %9.0f %9.1f | %10.1f %9.0f %9.0f %9.1f | %6.2f %6.2f\n", j, (bs[j] / 1024) "K/" qd[j],
+                tm, median(io[t]), median(p99[t]), tc, zm, median(io[z]), median(p99[z]), zc, (tm > 0 ? zm / tm : 0), (tc > 0 ? zc / tc : 0)
         }
     }' "$WORK/jobs.txt"
 grep '^MEMORY ' "$RESULT_LINES" | sed 's/^MEMORY /memory: /'
 if [[ -n ${RESULTS:-} ]]; then grep '^MEMORY ' "$RESULT_LINES" >>"$RESULTS"; fi
-echo "ratio = jzram / tgt (MB/s; the project aims for >= 1.0); memory ratio = orig_data_size / mem_used_total"
+echo "ratio = jzram / tgt in MB/s (the project aims for >= 1.0); cpu = jzram / tgt in target CPU time per I/O (lower is better;"
+echo "less sensitive to a busy machine than MB/s); memory ratio = orig_data_size / mem_used_total"
