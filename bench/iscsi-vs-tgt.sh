@@ -92,10 +92,15 @@ cleanup() {
         wait "$JZ_PID" 2>/dev/null
     fi
     if [[ -n $TGTD_PID ]] && kill -0 "$TGTD_PID" 2>/dev/null; then
-        # tgtd ignores SIGTERM: ask it to stop through its own control port, then kill it
+        # tgtd ignores SIGTERM: stop it as its systemd unit does, through its own control port
+        # (targets deleted first: it refuses to stop while it has any), else kill it
+        timeout 10 tgtadm -C "$TGT_CTRL" --lld iscsi --op delete --force --mode target --tid 1 >/dev/null 2>&1
         timeout 10 tgtadm -C "$TGT_CTRL" --op delete --mode system >/dev/null 2>&1
         for _ in $(seq 50); do kill -0 "$TGTD_PID" 2>/dev/null || break; sleep 0.2; done
-        kill -0 "$TGTD_PID" 2>/dev/null && kill -KILL "$TGTD_PID"
+        if kill -0 "$TGTD_PID" 2>/dev/null; then
+            echo "iscsi-vs-tgt: tgtd did not stop through tgtadm; killing pid $TGTD_PID" >&2
+            kill -KILL "$TGTD_PID"
+        fi
     fi
     if [[ -n $TGTD_WRAP ]]; then
         wait "$TGTD_WRAP" 2>/dev/null
@@ -265,29 +270,46 @@ RESULT_LINES=$WORK/results.txt
 : >"$RESULT_LINES"
 
 # run LABEL URL loadgen-args...: one loadgen run, its RESULT line kept
-# CPU time (user + system, all threads, in clock ticks) a target process has used so far; the
-# kernel's zram compresses in the context of the writer, so tgtd's system time includes it
-cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
+# What a target process has used so far: "CPU-ticks read-syscalls write-syscalls context-switches".
+# CPU is user + system of all threads (the kernel's zram compresses in the context of the
+# writer, so tgtd's system time includes it); syscr/syscw count read(v)/write(v) calls, which
+# for tgtd include its O_DIRECT pread/pwrite to /dev/zram0 and its eventfd/signalfd wake-ups.
+proc_usage() {
+    local cpu r w cs
+    cpu=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat")
+    r=$(awk '/^syscr:/ { print $2 }' "/proc/$1/io")
+    w=$(awk '/^syscw:/ { print $2 }' "/proc/$1/io")
+    cs=$(cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches:/ { s += $2 } END { print s + 0 }')
+    echo "$cpu $r $w $cs"
+}
 CLK_TCK=$(getconf CLK_TCK)
 
-# run LABEL URL loadgen-args...: one loadgen run; its RESULT line kept, with the target
-# process's CPU time during the run appended (target_cpu_s, target_cpu_us_per_io)
+# run LABEL URL loadgen-args...: one loadgen run; its RESULT line kept, with what the target
+# process used during the run appended: target_cpu_s, target_cpu_us_per_io, target_cpu_util
+# (CPUs busy), target_reads_per_io, target_writes_per_io (system calls), target_ctxsw_per_io.
+# The counters cover the whole loadgen run, so they are divided by all its I/Os and its whole
+# time (ios_all, secs_all: ramp included); login and logout add a few system calls.
 run() {
-    local label=$1 url=$2 pid out c0 c1 line
+    local label=$1 url=$2 pid out u0 u1 line
     shift 2
     if [[ $label == tgt ]]; then pid=$TGTD_PID; else pid=$JZ_JAVA_PID; fi
-    c0=$(cpu_ticks "$pid")
+    u0=$(proc_usage "$pid")
     out=$(timeout -k 5 $((DURATION + RAMP + 120)) "$LOADGEN" --url "$url" --label "$label" --data "$CORPUS" "$@") \
         || fail "loadgen $label $* failed (exit $?)"
-    c1=$(cpu_ticks "$pid")
-    line=$(grep '^RESULT ' <<<"$out" | awk -v t=$((c1 - c0)) -v hz="$CLK_TCK" '{
+    u1=$(proc_usage "$pid")
+    line=$(grep '^RESULT ' <<<"$out" | awk -v u0="$u0" -v u1="$u1" -v hz="$CLK_TCK" '{
+        split(u0, a, " "); split(u1, b, " ")
+        t = (b[1] - a[1]) / hz
         ios = 0; secs = 0
-        for (i = 1; i <= NF; i++) { if ($i ~ /^ios=/) ios = substr($i, 5); if ($i ~ /^secs=/) secs = substr($i, 6) }
-        printf "%s target_cpu_s=%.2f target_cpu_us_per_io=%.1f target_cpu_util=%.2f\n", $0, t / hz,
-            (ios > 0 ? t / hz * 1e6 / ios : 0), (secs > 0 ? t / hz / secs : 0) }')
+        for (i = 1; i <= NF; i++) { if ($i ~ /^ios_all=/) ios = substr($i, 9); if ($i ~ /^secs_all=/) secs = substr($i, 10) }
+        n = (ios > 0 ? ios : 1)
+        printf "%s target_cpu_s=%.2f target_cpu_us_per_io=%.1f target_cpu_util=%.2f target_reads_per_io=%.2f target_writes_per_io=%.2f target_ctxsw_per_io=%.2f\n",
+            $0, t, t * 1e6 / n, (secs > 0 ? t / secs : 0), (b[2] - a[2]) / n, (b[3] - a[3]) / n, (b[4] - a[4]) / n }')
     echo "$line" >>"$RESULT_LINES"
     if [[ -n ${RESULTS:-} ]]; then echo "$line" >>"$RESULTS"; fi
-    grep -v '^RESULT ' <<<"$out" | sed "s|\$|; target CPU $(awk '{for(i=1;i<=NF;i++) if ($i ~ /^target_cpu_us_per_io=/) print substr($i,22)}' <<<"$line") us/IO|" >&2
+    grep -v '^RESULT ' <<<"$out" | sed "s|\$|; $(awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+        printf "target: CPU %s us/IO, %s read + %s write syscalls/IO, %s context switches/IO", v["target_cpu_us_per_io"],
+            v["target_reads_per_io"], v["target_writes_per_io"], v["target_ctxsw_per_io"] }' <<<"$line")|" >&2
 }
 
 mm_tgt() { cat "$ZRAM/mm_stat"; }
@@ -356,28 +378,40 @@ awk -v jobs="$JOBS" '
         for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
         return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
     }
+    function add(name, k, v) { val[name, k] = val[name, k] (val[name, k] == "" ? "" : ",") v }
+    function m(name, k) { return median(val[name, k]) }
     /^RESULT / {
         k = kv($0, "label") SUBSEP kv($0, "job")
-        mb[k] = mb[k] (mb[k] == "" ? "" : ",") kv($0, "mbps")
-        io[k] = io[k] (io[k] == "" ? "" : ",") kv($0, "iops")
-        p99[k] = p99[k] (p99[k] == "" ? "" : ",") kv($0, "lat_p99_us")
-        cpu[k] = cpu[k] (cpu[k] == "" ? "" : ",") kv($0, "target_cpu_us_per_io")
+        seen[k] = 1
+        add("mbps", k, kv($0, "mbps")); add("iops", k, kv($0, "iops"))
+        add("p50", k, kv($0, "lat_p50_us")); add("p99", k, kv($0, "lat_p99_us")); add("p999", k, kv($0, "lat_p999_us"))
+        add("cpu", k, kv($0, "target_cpu_us_per_io")); add("util", k, kv($0, "target_cpu_util"))
+        add("sys", k, kv($0, "target_reads_per_io") + kv($0, "target_writes_per_io")); add("cs", k, kv($0, "target_ctxsw_per_io"))
         bs[kv($0, "job")] = kv($0, "bs"); qd[kv($0, "job")] = kv($0, "qd")
     }
     END {
-        printf "%-10s %-9s | %10s %9s %9s %9s | %10s %9s %9s %9s | %6s %6s\n", "job", "bs/qd", "tgt MB/s", "IOPS", "p99 us", "cpu us/IO",
-            "jzram MB/s", "IOPS", "p99 us", "cpu us/IO", "ratio", "cpu"
         n = split(jobs, J, " ")
+        printf "%-10s %-8s | %9s %8s %8s %8s | %9s %8s %8s %8s | %5s\n", "job", "bs/qd", "tgt MB/s", "IOPS", "p99 us", "p99.9 us",
+            "jzram MB/s", "IOPS", "p99 us", "p99.9 us", "ratio"
         for (i = 1; i <= n; i++) {
             j = J[i]; t = "tgt" SUBSEP j; z = "jzram" SUBSEP j
-            if (!(t in mb) || !(z in mb)) continue
-            tm = median(mb[t]); zm = median(mb[z])
-            tc = median(cpu[t]); zc = median(cpu[z])
-            printf "%-10s %-9s | %10.1f %9.0f %9.0f %9.1f | %10.1f %9.0f %9.0f %9.1f | %6.2f %6.2f\n", j, (bs[j] / 1024) "K/" qd[j],
-                tm, median(io[t]), median(p99[t]), tc, zm, median(io[z]), median(p99[z]), zc, (tm > 0 ? zm / tm : 0), (tc > 0 ? zc / tc : 0)
+            if (!(t in seen) || !(z in seen)) continue
+            printf "%-10s %-8s | %9.1f %8.0f %8.0f %8.0f | %9.1f %8.0f %8.0f %8.0f | %5.2f\n", j, (bs[j] / 1024) "K/" qd[j],
+                m("mbps", t), m("iops", t), m("p99", t), m("p999", t), m("mbps", z), m("iops", z), m("p99", z), m("p999", z),
+                (m("mbps", t) > 0 ? m("mbps", z) / m("mbps", t) : 0)
+        }
+        print ""
+        print "cost at the target per I/O: CPU us, CPUs busy, system calls (read+write), context switches"
+        printf "%-10s | %8s %5s %7s %7s | %8s %5s %7s %7s | %9s\n", "job", "tgt CPU", "busy", "sysc", "ctxsw", "jzram CPU", "busy", "sysc", "ctxsw", "CPU ratio"
+        for (i = 1; i <= n; i++) {
+            j = J[i]; t = "tgt" SUBSEP j; z = "jzram" SUBSEP j
+            if (!(t in seen) || !(z in seen)) continue
+            printf "%-10s | %8.1f %5.2f %7.2f %7.2f | %8.1f %5.2f %7.2f %7.2f | %9.2f\n", j,
+                m("cpu", t), m("util", t), m("sys", t), m("cs", t), m("cpu", z), m("util", z), m("sys", z), m("cs", z),
+                (m("cpu", t) > 0 ? m("cpu", z) / m("cpu", t) : 0)
         }
     }' "$WORK/jobs.txt"
 grep '^MEMORY ' "$RESULT_LINES" | sed 's/^MEMORY /memory: /'
 if [[ -n ${RESULTS:-} ]]; then grep '^MEMORY ' "$RESULT_LINES" >>"$RESULTS"; fi
-echo "ratio = jzram / tgt in MB/s (the project aims for >= 1.0); cpu = jzram / tgt in target CPU time per I/O (lower is better;"
-echo "less sensitive to a busy machine than MB/s); memory ratio = orig_data_size / mem_used_total"
+echo "ratio = jzram / tgt in MB/s (the project aims for >= 1.0); CPU ratio = jzram / tgt in target CPU time per I/O"
+echo "(lower is better; less sensitive to a busy machine than MB/s); memory ratio = orig_data_size / mem_used_total"

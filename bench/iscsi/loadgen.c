@@ -16,7 +16,8 @@
  * run with a message and exit status 2. Exit status 1 is a usage error.
  *
  * Output: one machine-readable line starting with "RESULT " (key=value pairs) and one human
- * line. MB/s is 10^6 bytes per second.
+ * line. MB/s is 10^6 bytes per second. ios/secs/bytes and the latencies cover the measured part
+ * (after --ramp); ios_all/secs_all the whole run, ramp included.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -227,6 +228,8 @@ static int ramp_done;
 
 /* counted from t_count_from on */
 static uint64_t done_ios, done_bytes, lat_sum_ns, lat_max_ns;
+/* every completion, ramp included (for per-I/O costs measured from outside over the whole run) */
+static uint64_t all_ios;
 static uint64_t verified_bytes;
 
 static inline uint64_t xorshift64star(void) {
@@ -306,6 +309,7 @@ static void completed(struct iscsi_context *ctx, int status, void *command_data,
     }
 
     inflight--;
+    all_ios++;
     s->busy = 0;
     t_last_done = t;
     t_last_progress = t;
@@ -623,9 +627,11 @@ int main(int argc, char **argv) {
 
     printf("RESULT label=%s job=%s bs=%" PRIu64 " qd=%d secs=%.3f ios=%" PRIu64 " bytes=%" PRIu64
            " iops=%.1f mbps=%.2f lat_avg_us=%.1f lat_p50_us=%.1f lat_p99_us=%.1f lat_p999_us=%.1f"
-           " lat_max_us=%.1f verified_bytes=%" PRIu64 " device_bytes=%" PRIu64 " block=%u errors=0\n",
+           " lat_max_us=%.1f verified_bytes=%" PRIu64 " device_bytes=%" PRIu64 " block=%u ios_all=%" PRIu64
+           " secs_all=%.3f errors=0\n",
            opt.label, job_names[opt.job], opt.bs, opt.qd, secs, done_ios, done_bytes, iops, mbps, avg_us,
-           p50, p99, p999, maxus, verified_bytes, dev_bytes, block_size);
+           p50, p99, p999, maxus, verified_bytes, dev_bytes, block_size, all_ios,
+           (double)(t_end - t_start) / 1e9);
     printf("%s %s bs=%" PRIu64 "K qd=%d: %.1f MB/s, %.0f IOPS in %.2f s; latency us: avg %.0f, "
            "p50 %.0f, p99 %.0f, p99.9 %.0f, max %.0f%s\n",
            opt.label, job_names[opt.job], opt.bs / 1024, opt.qd, mbps, iops, secs, avg_us, p50, p99, p999,
