@@ -326,6 +326,10 @@ mem_ratio() { awk '{ if (NF >= 3 && $3 > 0) printf "%.3f", $1 / $3; else printf 
 
 show_memory() {
     local when=$1 k j
+    if [[ -z $TGT_BSOFLAGS ]]; then
+        # buffered tgtd: dirty pages of /dev/zram0 sit in the page cache, not yet in zram
+        blockdev --flushbufs /dev/zram0
+    fi
     k=$(mm_tgt)
     j=$(mm_jz)
     printf 'memory %s: kernel zram0 (tgt): orig %s, mem_used_total %s, ratio %s | jzram: orig %s, mem_used_total %s, ratio %s\n' \
