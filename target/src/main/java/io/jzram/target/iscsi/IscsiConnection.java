@@ -106,8 +106,12 @@ final class IscsiConnection {
     }
 
     void send(List<PduWriter.Out> pdus) throws IOException {
+        send(pdus, false);
+    }
+
+    void send(List<PduWriter.Out> pdus, boolean coalesce) throws IOException {
         try {
-            out.send(pdus);
+            out.send(pdus, coalesce);
         } catch (IOException e) {
             close();
             throw e;

@@ -131,8 +131,20 @@ final class PduWriter {
     private final java.util.concurrent.ConcurrentLinkedQueue<Batch> queue = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     void send(List<Out> pdus) throws IOException {
+        send(pdus, false);
+    }
+
+    /**
+     * As {@link #send(List)}; with {@code coalesce} (the caller knows other senders are about to
+     * come) a virtual thread queues its batch, yields its carrier so that those senders run and
+     * queue theirs, and only then writes whatever is queued, usually everything in one call.
+     */
+    void send(List<Out> pdus, boolean coalesce) throws IOException {
         Batch mine = new Batch(pdus);
         queue.add(mine);
+        if (coalesce && Thread.currentThread().isVirtual()) {
+            Thread.yield();
+        }
         lock.lock();
         try {
             if (!mine.done) {

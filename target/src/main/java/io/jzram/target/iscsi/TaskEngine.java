@@ -56,6 +56,14 @@ final class TaskEngine {
     private int nextTtt = 1;
     /** Tasks handed to the executor and not finished: incremented by the reader, decremented by executor threads. */
     final AtomicInteger executing = new AtomicInteger();
+    /**
+     * Whether a task whose response is ready while other tasks of the connection are queued or
+     * running lets them queue theirs before writing (see {@link PduWriter#send(List, boolean)}):
+     * under load one gathering write then carries many responses. On by default;
+     * {@code -Djzram.iscsi.coalesceResponses=false} turns it off.
+     */
+    static final boolean COALESCE_RESPONSES =
+            !"false".equals(System.getProperty("jzram.iscsi.coalesceResponses"));
 
     TaskEngine(IscsiConnection conn, IscsiSession session, ScsiCommandSet commandSet, BufferPool pool,
             Executor executor, int maxTransferLength) {
@@ -396,7 +404,9 @@ final class TaskEngine {
                     : response(t, r, dataIn);
             cleanupBeforeStatus(t);
             try {
-                conn.send(out);
+                // other tasks queued or running: queue our response, let them run first and
+                // queue theirs, then one gathering write carries them all (PduWriter's group commit)
+                conn.send(out, COALESCE_RESPONSES && executing.get() > 1);
             } catch (IOException e) {
                 LOG.debug("{}: status of {} not sent: {}", conn, t, e.toString());
             }
