@@ -19,6 +19,7 @@
 #   JZRAM_JFR=FILE     record a JFR profile (settings=profile) of the jzram target into FILE
 #   JZRAM_CLI=auto     auto: use ./jzram serve when the file ./jzram exists; 0: always the runner
 #   JZRAM_STAT_CMD     with ./jzram serve: a command printing jzram's mm_stat line
+#                      (default: ./jzram --control-socket WORK/control.sock stat zram0)
 #   RESULTS=FILE       also append the RESULT lines there
 #   WORK=DIR           scratch directory (default: a new one under /tmp, removed at the end)
 #   SKIP_BUILD=1       reuse bench/iscsi/loadgen and the Maven build of a previous run
@@ -229,8 +230,9 @@ fi
 JVM_OPTS+=(${JZRAM_JAVA_OPTS:-})
 if ((USE_CLI)); then
     log "jzram: ./jzram serve on 127.0.0.1:$PORT_JZ, device $SIZE:$ALGO"
-    JAVA_OPTS="${JVM_OPTS[*]}" timeout -k 5 "$LIFETIME" "$ROOT/jzram" serve --no-shell \
-        --listen "127.0.0.1:$PORT_JZ" --device "$SIZE:$ALGO" >"$WORK/jzram.out" 2>"$WORK/jzram.err" &
+    JZRAM_JAVA_OPTS="${JVM_OPTS[*]}" timeout -k 5 "$LIFETIME" "$ROOT/jzram" serve --no-shell \
+        --listen "127.0.0.1:$PORT_JZ" --iqn "$JZ_IQN" --control-socket "$WORK/control.sock" \
+        --device "$SIZE:$ALGO" >"$WORK/jzram.out" 2>"$WORK/jzram.err" &
     JZ_PID=$!
 else
     log "jzram: ZramTargetRunner on 127.0.0.1:$PORT_JZ, device $SIZE:$ALGO"
@@ -315,7 +317,11 @@ run() {
 mm_tgt() { cat "$ZRAM/mm_stat"; }
 mm_jz() {
     if ((USE_CLI)); then
-        if [[ -n ${JZRAM_STAT_CMD:-} ]]; then bash -c "$JZRAM_STAT_CMD"; else echo ""; fi
+        if [[ -n ${JZRAM_STAT_CMD:-} ]]; then
+            bash -c "$JZRAM_STAT_CMD"
+        else
+            "$ROOT/jzram" --control-socket "$WORK/control.sock" stat zram0 | sed -n 's/^mm_stat *//p'
+        fi
     else
         sleep 0.7   # the runner rewrites its stat file every 500 ms
         sed -n 's/^mm_stat //p' "$JZ_STAT"
