@@ -3,6 +3,7 @@ package io.jzram.cli;
 import io.jzram.cli.control.ControlPaths;
 import io.jzram.cli.control.ControlServer;
 import io.jzram.cli.shell.Shell;
+import io.jzram.config.Portals;
 import io.jzram.core.ZramDevice;
 import io.jzram.target.iscsi.IscsiServerSettings;
 import java.io.ByteArrayOutputStream;
@@ -12,9 +13,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.net.BindException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -217,57 +216,12 @@ final class ServeCommand extends BaseCommand {
         }
     }
 
-    /** {@code HOST}, {@code HOST:PORT}, {@code [IPV6]:PORT}; the port defaults to 3260. */
+    /** {@code HOST}, {@code HOST:PORT}, {@code [IPV6]:PORT}; the port defaults to 3260 (see {@link Portals}). */
     static InetSocketAddress address(String option, String text, boolean wildcardAllowed) {
-        String host = text;
-        int port = IscsiServerSettings.DEFAULT_PORT;
-        if (text.startsWith("[")) {
-            int close = text.indexOf(']');
-            if (close < 0) {
-                throw new IllegalArgumentException(option + " " + text + ": missing ']'");
-            }
-            host = text.substring(1, close);
-            String rest = text.substring(close + 1);
-            if (!rest.isEmpty()) {
-                if (!rest.startsWith(":")) {
-                    throw new IllegalArgumentException(option + " " + text + ": expected HOST:PORT");
-                }
-                port = port(option, text, rest.substring(1));
-            }
-        } else {
-            int colon = text.lastIndexOf(':');
-            if (colon >= 0) {
-                if (text.indexOf(':') != colon) {
-                    throw new IllegalArgumentException(option + " " + text + ": put an IPv6 address in brackets: [ADDRESS]:PORT");
-                }
-                host = text.substring(0, colon);
-                port = port(option, text, text.substring(colon + 1));
-            }
-        }
-        if (host.isEmpty()) {
-            throw new IllegalArgumentException(option + " " + text + ": no host");
-        }
-        InetAddress address;
         try {
-            address = InetAddress.getByName(host);
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException(option + " " + text + ": unknown host " + host);
-        }
-        if (!wildcardAllowed && address.isAnyLocalAddress()) {
-            throw new IllegalArgumentException(option + " " + text + ": cannot advertise a wildcard address");
-        }
-        return new InetSocketAddress(address, port);
-    }
-
-    private static int port(String option, String text, String port) {
-        try {
-            int p = Integer.parseInt(port);
-            if (p < 0 || p > 65535) {
-                throw new NumberFormatException();
-            }
-            return p;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " " + text + ": bad port '" + port + "'");
+            return Portals.parse(text, wildcardAllowed);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + " " + text + ": " + e.getMessage());
         }
     }
 }
