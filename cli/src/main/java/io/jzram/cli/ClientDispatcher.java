@@ -8,6 +8,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -56,8 +57,18 @@ public final class ClientDispatcher implements Dispatcher, Closeable {
         if (!sentToServer(parsed)) {
             return local.run(argv, out, err);
         }
+        ClientSide.Request request = new ClientSide.Request(argv, null, null);
+        if (leaf(parsed).commandSpec().userObject() instanceof ClientSide side) {
+            try {
+                request = side.clientRequest(context);
+            } catch (Failure f) {
+                err.println("jzram: " + f.getMessage());
+                err.flush();
+                return f.status();
+            }
+        }
         Path socket = fixedSocket != null ? fixedSocket
-                : ControlPaths.resolve(((JzramCommand) probe.getCommand()).controlSocket, context.env());
+                : ControlPaths.resolve(((JzramCommand) probe.getCommand()).controlSocket, context.env(), request.socketHint());
         ControlClient client;
         try {
             client = connection(socket);
@@ -72,7 +83,14 @@ public final class ClientDispatcher implements Dispatcher, Closeable {
         }
         running = client;
         try {
-            return client.run(new ControlProtocol.Request(argv, ansi, width), new WriterStream(out), new WriterStream(err));
+            if (request.saveOutputTo() != null) {
+                StringWriter captured = new StringWriter();
+                PrintWriter capture = new PrintWriter(captured);
+                int status = client.run(new ControlProtocol.Request(request.argv(), false, width), new WriterStream(capture), new WriterStream(err));
+                capture.flush();
+                return status == ExitCodes.OK ? save(request.saveOutputTo(), captured.toString(), err) : status;
+            }
+            return client.run(new ControlProtocol.Request(request.argv(), ansi, width), new WriterStream(out), new WriterStream(err));
         } catch (IOException e) {
             err.println("jzram: " + e.getMessage());
             err.flush();
@@ -84,6 +102,26 @@ public final class ClientDispatcher implements Dispatcher, Closeable {
                 dropConnection();
             }
         }
+    }
+
+    /** Writes what the server printed to the client's file. */
+    private static int save(Path file, String text, PrintWriter err) {
+        try {
+            SaveConfigCommand.writeAtomically(file, text);
+            return ExitCodes.OK;
+        } catch (IOException e) {
+            err.println("jzram: cannot write " + file + ": " + SaveConfigCommand.reason(e));
+            err.flush();
+            return ExitCodes.FAILURE;
+        }
+    }
+
+    private static ParseResult leaf(ParseResult parsed) {
+        ParseResult leaf = parsed;
+        while (leaf.hasSubcommand()) {
+            leaf = leaf.subcommand();
+        }
+        return leaf;
     }
 
     /** Whether a parsed command line is one for the server: a server command, no help or version asked. */

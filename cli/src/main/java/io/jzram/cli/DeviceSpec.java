@@ -1,6 +1,6 @@
 package io.jzram.cli;
 
-import io.jzram.cli.format.SizeParser;
+import io.jzram.config.SizeParser;
 import io.jzram.core.compress.CompressionAlgorithms;
 
 /**

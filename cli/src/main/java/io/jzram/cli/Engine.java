@@ -1,5 +1,7 @@
 package io.jzram.cli;
 
+import io.jzram.config.RegistryOps;
+import io.jzram.config.ServerConfig;
 import io.jzram.core.ZramDevice;
 import io.jzram.core.ZramRegistry;
 import io.jzram.target.iscsi.SessionInfo;
@@ -21,6 +23,7 @@ public final class Engine {
     private final Supplier<List<SessionInfo>> sessions;
     private final boolean exported;
     private final Duration drainTimeout;
+    private final ServerConfig serverConfig;
     /** Serialises zramctl's find-reset-configure-init, so two clients never pick the same free device. */
     private final Object setupLock = new Object();
 
@@ -31,10 +34,17 @@ public final class Engine {
      * @param drainTimeout how long forced resets wait for in-flight I/O
      */
     public Engine(ZramRegistry registry, Supplier<List<SessionInfo>> sessions, boolean exported, Duration drainTimeout) {
+        this(registry, sessions, exported, drainTimeout, null);
+    }
+
+    /** @param serverConfig the server's settings as save-config writes them, or null when there is no server */
+    public Engine(ZramRegistry registry, Supplier<List<SessionInfo>> sessions, boolean exported, Duration drainTimeout,
+            ServerConfig serverConfig) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.exported = exported;
         this.drainTimeout = Objects.requireNonNull(drainTimeout, "drainTimeout");
+        this.serverConfig = serverConfig;
     }
 
     /** An engine over {@code registry} with no target (tests, and a registry not yet exported). */
@@ -62,6 +72,16 @@ public final class Engine {
 
     public Duration drainTimeout() {
         return drainTimeout;
+    }
+
+    /** The running server's settings (listen, advertise, iqn, control socket, log level), or null without a server. */
+    public ServerConfig serverConfig() {
+        return serverConfig;
+    }
+
+    /** The devices as plan steps change them. */
+    public RegistryOps ops() {
+        return new RegistryOps(registry, drainTimeout);
     }
 
     Object setupLock() {

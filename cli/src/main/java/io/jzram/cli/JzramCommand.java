@@ -43,6 +43,8 @@ import picocli.CommandLine.Spec;
             HotRemoveCommand.class,
             ResetCommand.class,
             SessionsCommand.class,
+            ApplyCommand.class,
+            SaveConfigCommand.class,
             CompletionCommand.class,
             DevicesCommand.class,
             HelpCommand.class,
@@ -54,6 +56,7 @@ import picocli.CommandLine.Spec;
             "  jzram serve --no-shell --device 4G     a headless server (systemd, containers)",
             "  jzram zramctl --find --size 4G --algorithm lz4",
             "  jzram zramctl                          list the devices",
+            "  jzram apply --dry-run site.toml        what a configuration file would change",
             "  iscsiadm -m discovery -t st -p 127.0.0.1 && iscsiadm -m node --login",
         })
 public final class JzramCommand implements Callable<Integer> {
@@ -62,8 +65,8 @@ public final class JzramCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--control-socket", paramLabel = "PATH", scope = ScopeType.INHERIT,
-            description = "the server's control socket (default: $JZRAM_CONTROL_SOCKET, else "
-                    + "$XDG_RUNTIME_DIR/jzram/control.sock, else /run/jzram/control.sock)")
+            description = "the server's control socket (default: the configuration file's control_socket for serve --config "
+                    + "and apply, else $JZRAM_CONTROL_SOCKET, else $XDG_RUNTIME_DIR/jzram/control.sock, else /run/jzram/control.sock)")
     Path controlSocket;
 
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "log more (debug level)")

@@ -1,6 +1,15 @@
 package io.jzram.cli;
 
 import io.jzram.cli.control.ControlServer;
+import io.jzram.config.Applier;
+import io.jzram.config.ApplyFailedException;
+import io.jzram.config.ConfigFile;
+import io.jzram.config.LogLevel;
+import io.jzram.config.Plan;
+import io.jzram.config.Planner;
+import io.jzram.config.RegistryOps;
+import io.jzram.config.ServerConfig;
+import io.jzram.config.Step;
 import io.jzram.core.ZramDevice;
 import io.jzram.core.ZramException;
 import io.jzram.core.ZramRegistry;
@@ -34,12 +43,25 @@ public final class JzramServer implements AutoCloseable {
      * @param controlSocket the control socket, or null for none
      * @param devices devices to create and set up at start, zram0 first
      * @param drainTimeout how long forced resets wait for in-flight I/O
+     * @param config a configuration file whose devices are created at start (after {@code devices}), or null
+     * @param logLevel the log level the server was started with (save-config writes it)
      */
-    public record Settings(IscsiServerSettings iscsi, Path controlSocket, List<DeviceSpec> devices, Duration drainTimeout) {
+    public record Settings(IscsiServerSettings iscsi, Path controlSocket, List<DeviceSpec> devices, Duration drainTimeout,
+            ConfigFile config, LogLevel logLevel) {
         public Settings {
             Objects.requireNonNull(iscsi, "iscsi");
             devices = List.copyOf(devices);
             Objects.requireNonNull(drainTimeout, "drainTimeout");
+            Objects.requireNonNull(logLevel, "logLevel");
+        }
+
+        public Settings(IscsiServerSettings iscsi, Path controlSocket, List<DeviceSpec> devices, Duration drainTimeout) {
+            this(iscsi, controlSocket, devices, drainTimeout, null, LogLevel.INFO);
+        }
+
+        /** The settings as a configuration file's [server] table says them. */
+        public ServerConfig serverConfig() {
+            return ServerConfig.of(iscsi.listen(), iscsi.advertisedPortals(), iscsi.targetName(), controlSocket, logLevel);
         }
     }
 
@@ -71,9 +93,12 @@ public final class JzramServer implements AutoCloseable {
                 d.init(spec.size());
                 LOG.info("{}: {} bytes, {}", d.name(), d.diskSize(), d.algorithm());
             }
+            if (settings.config() != null) {
+                createDevices(settings.config());
+            }
             commandSet = new ZramCommandSet(registry, new LunIdentity(settings.iscsi().targetName()));
             iscsi = new IscsiServer(settings.iscsi(), commandSet);
-            engine = new Engine(registry, iscsi::sessions, true, settings.drainTimeout());
+            engine = new Engine(registry, iscsi::sessions, true, settings.drainTimeout(), settings.serverConfig());
             if (settings.controlSocket() != null) {
                 control = new ControlServer(settings.controlSocket(), (request, out, err) ->
                         new LocalDispatcher(baseContext.inServer(engine, request.terminal(), false), request.terminal(), request.width())
@@ -88,6 +113,25 @@ public final class JzramServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             stop();
             throw e;
+        }
+    }
+
+    /** A configuration file's devices, created as 'jzram apply' would: all of them, or none. */
+    private void createDevices(ConfigFile config) throws IOException {
+        RegistryOps ops = new RegistryOps(registry, settings.drainTimeout());
+        Plan plan = Planner.plan(config, ops.devices(), null, Planner.Options.DEFAULT, ops.defaultStreams());
+        try {
+            Applier.apply(plan, ops, new Applier.Listener() {
+                @Override
+                public void applied(Step step) {
+                    LOG.info("{}", step.describe(plan.defaultStreams()));
+                }
+
+                @Override
+                public void undone(Step step) {}
+            });
+        } catch (ApplyFailedException e) {
+            throw new IOException(String.join("\n", e.lines()), e);
         }
     }
 

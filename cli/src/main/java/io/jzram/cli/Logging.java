@@ -1,9 +1,11 @@
 package io.jzram.cli;
 
+import io.jzram.config.LogLevel;
+
 /**
  * Logging goes to stderr through slf4j-simple (the server's libraries, the iSCSI target among
  * them, log through slf4j): one line per event with time, level and logger, at level info,
- * debug with {@code --verbose}, warn with {@code --quiet}. Any {@code -Dorg.slf4j.simpleLogger.*}
+ * debug with {@code --verbose}, warn with {@code --quiet}, or a configuration file's {@code log_level}. Any {@code -Dorg.slf4j.simpleLogger.*}
  * property given to the JVM wins. Must run before the first logger is made.
  */
 final class Logging {
@@ -11,9 +13,10 @@ final class Logging {
 
     private Logging() {}
 
-    static void configure(boolean verbose, boolean quiet) {
+    /** @param level the server's level (-v / -q, else the configuration file's log_level, else info) */
+    static void configure(LogLevel level) {
         setDefault("logFile", "System.err");
-        setDefault("defaultLogLevel", verbose ? "debug" : quiet ? "warn" : "info");
+        setDefault("defaultLogLevel", level.text());
         setDefault("showDateTime", "true");
         setDefault("dateTimeFormat", "yyyy-MM-dd HH:mm:ss");
         setDefault("showThreadName", "false");

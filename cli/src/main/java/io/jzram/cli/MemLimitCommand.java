@@ -1,7 +1,7 @@
 package io.jzram.cli;
 
 import io.jzram.cli.format.HumanSize;
-import io.jzram.cli.format.SizeParser;
+import io.jzram.config.SizeParser;
 import io.jzram.core.ZramDevice;
 import io.jzram.core.ZramException;
 import picocli.CommandLine.Command;

@@ -3,6 +3,13 @@ package io.jzram.cli;
 import io.jzram.cli.control.ControlPaths;
 import io.jzram.cli.control.ControlServer;
 import io.jzram.cli.shell.Shell;
+import io.jzram.config.Config;
+import io.jzram.config.ConfigError;
+import io.jzram.config.ConfigException;
+import io.jzram.config.ConfigFile;
+import io.jzram.config.LogLevel;
+import io.jzram.config.Portals;
+import io.jzram.config.ServerConfig;
 import io.jzram.core.ZramDevice;
 import io.jzram.target.iscsi.IscsiServerSettings;
 import java.io.ByteArrayOutputStream;
@@ -12,9 +19,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.net.BindException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,11 +48,16 @@ import picocli.CommandLine.Option;
                     + "control socket; the exit status is then 0.",
             "",
             "Logs go to stderr (info level; --verbose: debug, --quiet: warnings only).",
+            "",
+            "With --config FILE, each setting comes from the command line if given there, else from FILE, else "
+                    + "the default: --listen over listen, --advertise over advertise, --iqn over iqn, --control-socket over "
+                    + "control_socket (then $JZRAM_CONTROL_SOCKET ...), -v/-q over log_level. FILE's devices are created "
+                    + "all or none (zram ids as the file gives them); --device cannot be added to a file that lists devices.",
         })
 final class ServeCommand extends BaseCommand {
 
-    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:3260",
-            description = "the iSCSI portal to listen on (default: ${DEFAULT-VALUE}); 0.0.0.0 or [::] for every interface, port 0 for any free port")
+    @Option(names = "--listen", paramLabel = "HOST:PORT",
+            description = "the iSCSI portal to listen on (default: the file's listen, else 127.0.0.1:3260); 0.0.0.0 or [::] for every interface, port 0 for any free port")
     String listen;
 
     @Option(names = "--advertise", paramLabel = "HOST:PORT",
@@ -57,7 +67,8 @@ final class ServeCommand extends BaseCommand {
     @Option(names = "--iqn", paramLabel = "IQN", description = "the target's iSCSI name (default: iqn.2026-11.io.jzram:HOSTNAME)")
     String iqn;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "a configuration file (not supported yet)")
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "a configuration file (TOML, see config/README.md): its [server] settings, where no option gives them, and its devices, created at start; an invalid file starts nothing")
     Path config;
 
     @Option(names = "--no-shell", description = "never run the interactive shell, even on a terminal")
@@ -72,30 +83,55 @@ final class ServeCommand extends BaseCommand {
         if (context().isServer()) {
             return fail("serve: a server is already running here");
         }
+        ConfigFile file = null;
         if (config != null) {
-            return fail("serve: --config " + config + ": configuration files are not supported yet; give the settings as options (see 'jzram serve --help')");
+            try {
+                file = Config.load(config.toString(), SaveConfigCommand.read(config));
+            } catch (Failure f) {
+                return fail("serve: --config: " + f.getMessage());
+            } catch (ConfigException e) {
+                for (ConfigError error : e.errors()) {
+                    err().println(error);
+                }
+                return fail("serve: " + config + ": " + e.errors().size() + " error" + (e.errors().size() == 1 ? "" : "s") + ", not started");
+            }
+            if (!devices.isEmpty() && !file.devices().isEmpty()) {
+                return fail("serve: --device cannot be combined with a configuration file that lists devices (" + config
+                        + " lists " + file.devices().size() + "); add the device to the file");
+            }
         }
+        // Precedence: the command line, then the file, then the defaults.
+        ServerConfig fromFile = file == null ? ServerConfig.EMPTY : file.server();
         List<DeviceSpec> specs = new ArrayList<>();
-        IscsiServerSettings settings;
+        IscsiServerSettings settings = IscsiServerSettings.defaults();
         try {
             for (String d : devices) {
                 specs.add(DeviceSpec.parse(d));
             }
-            settings = IscsiServerSettings.defaults().withListen(address("--listen", listen, true));
+            if (listen != null) {
+                settings = settings.withListen(address("--listen", listen, true));
+            } else if (fromFile.listen() != null) {
+                settings = settings.withListen(fromFile.listen());
+            }
             List<InetSocketAddress> portals = new ArrayList<>();
             for (String a : advertise) {
                 portals.add(address("--advertise", a, false));
             }
-            settings = settings.withAdvertisedPortals(portals);
+            settings = settings.withAdvertisedPortals(portals.isEmpty() && fromFile.advertise() != null ? fromFile.advertise() : portals);
             if (iqn != null) {
                 settings = settings.withTargetName(iqn);
+            } else if (fromFile.iqn() != null) {
+                settings = settings.withTargetName(fromFile.iqn());
             }
         } catch (IllegalArgumentException e) {
             return fail("serve: " + e.getMessage());
         }
-        Logging.configure(root.verbose, root.quiet);
-        Path socket = ControlPaths.resolve(root.controlSocket, context().env());
-        JzramServer server = new JzramServer(new JzramServer.Settings(settings, socket, specs, Engine.DEFAULT_DRAIN_TIMEOUT), context());
+        LogLevel level = root.verbose ? LogLevel.DEBUG : root.quiet ? LogLevel.WARN
+                : fromFile.logLevel() != null ? fromFile.logLevel() : LogLevel.INFO;
+        Logging.configure(level);
+        Path socket = ControlPaths.resolve(root.controlSocket, context().env(), fromFile.controlSocket());
+        JzramServer server = new JzramServer(new JzramServer.Settings(settings, socket, specs, Engine.DEFAULT_DRAIN_TIMEOUT, file, level),
+                context());
         boolean interactive = !noShell && context().stdinTerminal();
         // Signals first: one that arrives while starting stops the server once it has started.
         CountDownLatch stop = new CountDownLatch(1);
@@ -117,12 +153,13 @@ final class ServeCommand extends BaseCommand {
             } catch (ControlServer.AlreadyRunningException e) {
                 return fail("serve: " + e.getMessage());
             } catch (BindException e) {
-                return fail("serve: cannot listen on " + listen + ": " + e.getMessage());
+                return fail("serve: cannot listen on " + Portals.format(settings.listen()) + ": " + e.getMessage());
             } catch (IOException e) {
                 return fail("serve: " + e.getMessage());
             }
+            int count = server.registry().devices().size();
             LoggerFactory.getLogger(ServeCommand.class).info("jzram {}: target {} on {}, {} device{}, control socket {}",
-                    Version.number(), server.targetName(), server.boundAddress(), specs.size(), specs.size() == 1 ? "" : "s",
+                    Version.number(), server.targetName(), server.boundAddress(), count, count == 1 ? "" : "s",
                     server.controlSocket());
             if (interactive) {
                 runShell(server);
@@ -217,57 +254,12 @@ final class ServeCommand extends BaseCommand {
         }
     }
 
-    /** {@code HOST}, {@code HOST:PORT}, {@code [IPV6]:PORT}; the port defaults to 3260. */
+    /** {@code HOST}, {@code HOST:PORT}, {@code [IPV6]:PORT}; the port defaults to 3260 (see {@link Portals}). */
     static InetSocketAddress address(String option, String text, boolean wildcardAllowed) {
-        String host = text;
-        int port = IscsiServerSettings.DEFAULT_PORT;
-        if (text.startsWith("[")) {
-            int close = text.indexOf(']');
-            if (close < 0) {
-                throw new IllegalArgumentException(option + " " + text + ": missing ']'");
-            }
-            host = text.substring(1, close);
-            String rest = text.substring(close + 1);
-            if (!rest.isEmpty()) {
-                if (!rest.startsWith(":")) {
-                    throw new IllegalArgumentException(option + " " + text + ": expected HOST:PORT");
-                }
-                port = port(option, text, rest.substring(1));
-            }
-        } else {
-            int colon = text.lastIndexOf(':');
-            if (colon >= 0) {
-                if (text.indexOf(':') != colon) {
-                    throw new IllegalArgumentException(option + " " + text + ": put an IPv6 address in brackets: [ADDRESS]:PORT");
-                }
-                host = text.substring(0, colon);
-                port = port(option, text, text.substring(colon + 1));
-            }
-        }
-        if (host.isEmpty()) {
-            throw new IllegalArgumentException(option + " " + text + ": no host");
-        }
-        InetAddress address;
         try {
-            address = InetAddress.getByName(host);
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException(option + " " + text + ": unknown host " + host);
-        }
-        if (!wildcardAllowed && address.isAnyLocalAddress()) {
-            throw new IllegalArgumentException(option + " " + text + ": cannot advertise a wildcard address");
-        }
-        return new InetSocketAddress(address, port);
-    }
-
-    private static int port(String option, String text, String port) {
-        try {
-            int p = Integer.parseInt(port);
-            if (p < 0 || p > 65535) {
-                throw new NumberFormatException();
-            }
-            return p;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " " + text + ": bad port '" + port + "'");
+            return Portals.parse(text, wildcardAllowed);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + " " + text + ": " + e.getMessage());
         }
     }
 }

@@ -99,11 +99,10 @@ class JzramCommandTest {
     }
 
     @Test
-    void serve_config_files_are_not_supported_yet() {
+    void serve_with_a_config_file_that_is_not_there_starts_nothing() {
         Harness.Result r = client("serve", "--config", "/etc/jzram.conf");
         assertThat(r.status()).isEqualTo(1);
-        assertThat(r.err()).isEqualTo("jzram: serve: --config /etc/jzram.conf: configuration files are not supported yet;"
-                + " give the settings as options (see 'jzram serve --help')\n");
+        assertThat(r.err()).isEqualTo("jzram: serve: --config: cannot read /etc/jzram.conf: No such file or directory\n");
     }
 
     @Test

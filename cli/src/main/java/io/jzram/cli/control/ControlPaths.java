@@ -4,9 +4,10 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Where the control socket is: {@code --control-socket PATH}, else {@code $JZRAM_CONTROL_SOCKET},
- * else {@code $XDG_RUNTIME_DIR/jzram/control.sock} (a per-user directory systemd provides), else
- * {@code /run/jzram/control.sock} (root's services).
+ * Where the control socket is: {@code --control-socket PATH}, else the configuration file's
+ * {@code control_socket} (for {@code serve --config FILE} and {@code apply FILE}: the file names
+ * its server), else {@code $JZRAM_CONTROL_SOCKET}, else {@code $XDG_RUNTIME_DIR/jzram/control.sock}
+ * (a per-user directory systemd provides), else {@code /run/jzram/control.sock} (root's services).
  */
 public final class ControlPaths {
     public static final String ENV_SOCKET = "JZRAM_CONTROL_SOCKET";
@@ -15,8 +16,16 @@ public final class ControlPaths {
     private ControlPaths() {}
 
     public static Path resolve(Path option, Map<String, String> env) {
+        return resolve(option, env, null);
+    }
+
+    /** @param fromFile a configuration file's control_socket, or null */
+    public static Path resolve(Path option, Map<String, String> env, Path fromFile) {
         if (option != null) {
             return option;
+        }
+        if (fromFile != null) {
+            return fromFile;
         }
         String fromEnv = env.get(ENV_SOCKET);
         if (fromEnv != null && !fromEnv.isEmpty()) {

@@ -1,4 +1,4 @@
-package io.jzram.cli.format;
+package io.jzram.config;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;

@@ -1,4 +1,4 @@
-package io.jzram.cli.format;
+package io.jzram.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

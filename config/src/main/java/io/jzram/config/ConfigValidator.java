@@ -1,0 +1,439 @@
+package io.jzram.config;
+
+import io.jzram.config.ConfigParser.Document;
+import io.jzram.config.ConfigParser.Section;
+import io.jzram.config.ConfigParser.Value;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a parsed {@link Document} into a {@link ConfigFile}, or into every error it has. Each
+ * key's rule is in the method that reads the key. Nothing here touches a device: a file is
+ * checked whole before anything is planned or applied, so an invalid file changes nothing.
+ */
+public final class ConfigValidator {
+    /**
+     * The highest device id: devices are exported as the LUN with their id, and the target's
+     * single-level (flat space) LUNs go up to 16383.
+     */
+    public static final int MAX_ID = 16383;
+    /** The largest disksize a device takes: 2^31 − 1 pages of 4 KiB (its slot table is indexed by int). */
+    public static final long MAX_DISKSIZE = (long) Integer.MAX_VALUE * 4096;
+    /** More compression streams than any machine has CPUs; each keeps scratch buffers. */
+    public static final int MAX_STREAMS = 4096;
+    /** A Unix socket path's limit: sun_path is 108 bytes with the terminating NUL. */
+    static final int MAX_SOCKET_PATH = 107;
+
+    private static final long PAGE = 4096;
+    private static final Pattern DEVICE_NAME = Pattern.compile("(?:/dev/)?zram(0|[1-9][0-9]{0,8})");
+
+    private final String file;
+    private final Collection<String> algorithms;
+    private final List<ConfigError> errors = new ArrayList<>();
+
+    private ConfigValidator(String file, Collection<String> algorithms) {
+        this.file = file;
+        this.algorithms = algorithms;
+    }
+
+    /**
+     * @param algorithms the compression algorithms this server has
+     * @throws ConfigException with every error of the file, the parser's included
+     */
+    public static ConfigFile validate(Document doc, Collection<String> algorithms) throws ConfigException {
+        ConfigValidator v = new ConfigValidator(doc.file(), algorithms);
+        v.errors.addAll(doc.errors());
+        ServerConfig server = doc.server() == null ? ServerConfig.EMPTY : v.server(doc.server());
+        List<DeviceConfig> devices = v.devices(doc.devices());
+        if (!v.errors.isEmpty()) {
+            throw new ConfigException(v.errors);
+        }
+        return new ConfigFile(doc.file(), server, devices);
+    }
+
+    // ------------------------------------------------------------------ [server]
+
+    private ServerConfig server(Section s) {
+        Map<String, Position> positions = new HashMap<>();
+        s.values().forEach((k, v) -> positions.put(k, v.position()));
+        return new ServerConfig(listen(s.get("listen")), advertise(s.get("advertise")), iqn(s.get("iqn")),
+                controlSocket(s.get("control_socket")), logLevel(s.get("log_level")), positions);
+    }
+
+    /** listen: "HOST:PORT" (port 3260 when left out); 0.0.0.0 or [::] binds every interface; port 0 any free port. */
+    private InetSocketAddress listen(Value v) {
+        String text = string(v, "listen", "\"HOST:PORT\"");
+        return text == null ? null : portal(v, "listen", text, true);
+    }
+
+    /** advertise: one "HOST:PORT" or an array of them; never a wildcard address (initiators could not connect to it). */
+    private List<InetSocketAddress> advertise(Value v) {
+        if (v == null) {
+            return null;
+        }
+        List<Value> items = v.value() instanceof List<?> list ? list.stream().map(Value.class::cast).toList() : List.of(v);
+        List<InetSocketAddress> portals = new ArrayList<>();
+        for (Value item : items) {
+            String text = string(item, "advertise", "\"HOST:PORT\" or an array of them");
+            InetSocketAddress a = text == null ? null : portal(item, "advertise", text, false);
+            if (a != null) {
+                portals.add(a);
+            }
+        }
+        return portals;
+    }
+
+    private InetSocketAddress portal(Value v, String key, String text, boolean wildcardAllowed) {
+        try {
+            return Portals.parse(text, wildcardAllowed);
+        } catch (IllegalArgumentException e) {
+            error(v, key + " " + quote(text) + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** iqn: an iSCSI name as the target accepts it: iqn.…, eui.… or naa.…, at most 223 bytes (RFC 7143). */
+    private String iqn(Value v) {
+        String text = string(v, "iqn", "an iSCSI name such as \"iqn.2026-11.com.example:storage\"");
+        if (text == null) {
+            return null;
+        }
+        if (!text.startsWith("iqn.") && !text.startsWith("eui.") && !text.startsWith("naa.")) {
+            error(v, "iqn " + quote(text) + ": not an iSCSI name (iqn.YYYY-MM.reversed.domain:name, eui.… or naa.…)");
+            return null;
+        }
+        if (text.getBytes(StandardCharsets.UTF_8).length > 223) {
+            error(v, "iqn " + quote(text) + ": too long (at most 223 bytes)");
+            return null;
+        }
+        return text;
+    }
+
+    /**
+     * control_socket: an absolute path (a relative one would depend on the directory the server
+     * was started in), short enough for a Unix socket address.
+     */
+    private Path controlSocket(Value v) {
+        String text = string(v, "control_socket", "an absolute path such as \"/run/jzram/control.sock\"");
+        if (text == null) {
+            return null;
+        }
+        if (!text.startsWith("/")) {
+            error(v, "control_socket " + quote(text) + ": must be an absolute path");
+            return null;
+        }
+        if (text.getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
+            error(v, "control_socket " + quote(text) + ": too long for a Unix socket (at most " + MAX_SOCKET_PATH + " bytes)");
+            return null;
+        }
+        return Path.of(text);
+    }
+
+    /** log_level: debug, info (the default), warn or error. */
+    private LogLevel logLevel(Value v) {
+        String text = string(v, "log_level", "debug, info, warn or error");
+        if (text == null) {
+            return null;
+        }
+        LogLevel level = LogLevel.of(text);
+        if (level == null) {
+            List<String> names = java.util.Arrays.stream(LogLevel.values()).map(LogLevel::text).toList();
+            error(v, "log_level " + quote(text) + ": unknown (use debug, info, warn or error"
+                    + Suggestions.closest(text, names, Map.of("warning", "warn", "verbose", "debug", "quiet", "warn"))
+                            .map(s -> "; did you mean '" + s + "'?").orElse("") + ")");
+        }
+        return level;
+    }
+
+    // ------------------------------------------------------------------ [[device]]
+
+    private record Pending(Section section, Integer id, Value idSource) {}
+
+    private List<DeviceConfig> devices(List<Section> sections) {
+        // Ids first: explicit ones (id or name), each used once; then the devices without one take
+        // the lowest ids left, in file order, so a file alone decides every device's id.
+        List<Pending> pending = new ArrayList<>();
+        Map<Integer, Position> taken = new LinkedHashMap<>();
+        for (Section s : sections) {
+            Value idValue = s.get("id");
+            Value nameValue = s.get("name");
+            Integer id = id(idValue);
+            Integer named = name(nameValue);
+            Value source = idValue != null ? idValue : nameValue;
+            if (id != null && named != null && !id.equals(named)) {
+                error(nameValue, "name " + quote((String) nameValue.value()) + ": does not match id " + id + " (give one of them)");
+                named = null;
+            }
+            Integer resolved = id != null ? id : named;
+            boolean invalid = (idValue != null && id == null) || (nameValue != null && named == null && id == null);
+            if (resolved != null) {
+                Position first = taken.putIfAbsent(resolved, source.position());
+                if (first != null) {
+                    error(source, (idValue != null ? "id " + resolved : "name " + quote((String) nameValue.value()))
+                            + ": zram" + resolved + " is already described at line " + first.line());
+                    resolved = null;
+                    invalid = true;
+                }
+            }
+            pending.add(new Pending(s, invalid ? Integer.valueOf(-1) : resolved, source));
+        }
+        List<DeviceConfig> devices = new ArrayList<>();
+        int next = 0;
+        for (Pending p : pending) {
+            Integer id = p.id();
+            if (id == null) {
+                while (taken.containsKey(next)) {
+                    next++;
+                }
+                if (next > MAX_ID) {
+                    error(p.section().at(), "too many devices (ids go up to " + MAX_ID + ")");
+                    continue;
+                }
+                id = next;
+                taken.put(id, p.section().at());
+            }
+            DeviceConfig d = device(p.section(), id);
+            if (d != null && id >= 0) {
+                devices.add(d);
+            }
+        }
+        return devices;
+    }
+
+    /** id: the device number, 0 to 16383 (the LUN it is exported as). */
+    private Integer id(Value v) {
+        Long n = integer(v, "id", "a device number such as 0");
+        if (n == null) {
+            return null;
+        }
+        if (n < 0 || n > MAX_ID) {
+            error(v, "id " + n + ": out of range (0 to " + MAX_ID + ", the LUNs the target can address)");
+            return null;
+        }
+        return n.intValue();
+    }
+
+    /** name: "zramN" or "/dev/zramN", another way to give the id. */
+    private Integer name(Value v) {
+        String text = string(v, "name", "a device name such as \"zram0\"");
+        if (text == null) {
+            return null;
+        }
+        Matcher m = DEVICE_NAME.matcher(text);
+        if (!m.matches()) {
+            error(v, "name " + quote(text) + ": not a device name (zramN or /dev/zramN)");
+            return null;
+        }
+        long n = Long.parseLong(m.group(1));
+        if (n > MAX_ID) {
+            error(v, "name " + quote(text) + ": out of range (zram0 to zram" + MAX_ID + ", the LUNs the target can address)");
+            return null;
+        }
+        return (int) n;
+    }
+
+    private DeviceConfig device(Section s, int id) {
+        int before = errors.size();
+        Map<String, Position> positions = new HashMap<>();
+        s.values().forEach((k, v) -> positions.put(k, v.position()));
+        long size = size(s);
+        String algorithm = algorithm(s.get("algorithm"));
+        long memLimit = memLimit(s.get("mem_limit"));
+        int streams = streams(s.get("streams"));
+        exported(s.get("exported"));
+        lun(s.get("lun"), id);
+        if (errors.size() > before || id < 0) {
+            return null;
+        }
+        return new DeviceConfig(id, size, algorithm, memLimit, streams, s.at(), positions);
+    }
+
+    /**
+     * size: required; a size ("4G", "512M", "1.5G", or an integer of bytes) up to 8T − 4K, rounded
+     * up to 4 KiB as the device rounds it (so that a file and the device it made compare equal);
+     * 0 = a device that exists but is not set up.
+     */
+    private long size(Section s) {
+        Value v = s.get("size");
+        if (v == null) {
+            error(s.at(), "[[device]] without size (add size = \"1G\", or size = 0 for a device that is not set up)");
+            return -1;
+        }
+        long bytes = bytes(v, "size");
+        if (bytes < 0) {
+            return -1;
+        }
+        if (bytes > MAX_DISKSIZE) {
+            error(v, "size " + shown(v) + ": too large for a device (at most " + Sizes.format(MAX_DISKSIZE) + ", 8T - 4K)");
+            return -1;
+        }
+        return Sizes.roundUp(bytes, PAGE);
+    }
+
+    /** algorithm: one this server has (lz4 when left out). */
+    private String algorithm(Value v) {
+        if (v == null) {
+            return io.jzram.core.compress.CompressionAlgorithms.DEFAULT_NAME;
+        }
+        String text = string(v, "algorithm", "an algorithm name such as \"lz4\"");
+        if (text == null) {
+            return null;
+        }
+        if (!algorithms.contains(text)) {
+            Optional<String> close = Suggestions.closest(text, algorithms);
+            error(v, "algorithm " + quote(text) + ": not available (available: " + String.join(", ", algorithms) + ")"
+                    + close.map(c -> "; did you mean '" + c + "'?").orElse(""));
+            return null;
+        }
+        return text;
+    }
+
+    /** mem_limit: a size, rounded up to 4 KiB as the device rounds it; 0 (the default) = no limit. */
+    private long memLimit(Value v) {
+        if (v == null) {
+            return 0;
+        }
+        long bytes = bytes(v, "mem_limit");
+        return bytes < 0 ? 0 : Sizes.roundUp(bytes, PAGE);
+    }
+
+    /** streams: compression streams, 1 to 4096; left out = one per CPU of the server (the device's default). */
+    private int streams(Value v) {
+        if (v == null) {
+            return 0;
+        }
+        Long n = integer(v, "streams", "a number of streams such as 4");
+        if (n == null) {
+            return 0;
+        }
+        if (n < 1 || n > MAX_STREAMS) {
+            error(v, "streams " + n + ": out of range (1 to " + MAX_STREAMS + "; leave it out for one per CPU)");
+            return 0;
+        }
+        return n.intValue();
+    }
+
+    /**
+     * exported: true (the default). false is refused: the target exports every device of the
+     * registry as the LUN with its id, and cannot leave one out yet.
+     */
+    private void exported(Value v) {
+        if (v == null) {
+            return;
+        }
+        if (!(v.value() instanceof Boolean b)) {
+            typeError(v, "exported", "true or false");
+            return;
+        }
+        if (!b) {
+            error(v, "exported = false: not supported yet (the target exports every device as the LUN with its id; "
+                    + "leave the device out of the file, or remove exported)");
+        }
+    }
+
+    /**
+     * lun: must be the device's id. The target numbers each device's LUN with its id; a file that
+     * asks for another LUN would be silently wrong, so it is an error until the target maps LUNs.
+     */
+    private void lun(Value v, int id) {
+        Long n = integer(v, "lun", "a LUN equal to the device's id");
+        if (n != null && id >= 0 && n != id) {
+            error(v, "lun " + n + ": differs from the device's id " + id
+                    + " (each device is exported as the LUN with its id; LUN mapping is not supported yet)");
+        }
+    }
+
+    // ------------------------------------------------------------------ value types
+
+    /** A size: a string in zramctl's syntax or an integer of bytes; -1 after an error. */
+    private long bytes(Value v, String key) {
+        Object o = v.value();
+        if (o instanceof Long n) {
+            if (n < 0) {
+                error(v, key + " " + n + ": must not be negative");
+                return -1;
+            }
+            return n;
+        }
+        if (o instanceof String text) {
+            try {
+                return Sizes.parse(text);
+            } catch (Sizes.SizeException e) {
+                error(v, key + " " + quote(text) + ": " + e.getMessage());
+                return -1;
+            }
+        }
+        typeError(v, key, "a size such as \"4G\" or a number of bytes");
+        return -1;
+    }
+
+    private String string(Value v, String key, String expected) {
+        if (v == null) {
+            return null;
+        }
+        if (v.value() instanceof String s) {
+            return s;
+        }
+        typeError(v, key, expected);
+        return null;
+    }
+
+    private Long integer(Value v, String key, String expected) {
+        if (v == null) {
+            return null;
+        }
+        if (v.value() instanceof Long n) {
+            return n;
+        }
+        typeError(v, key, expected);
+        return null;
+    }
+
+    private void typeError(Value v, String key, String expected) {
+        error(v, key + ": expected " + expected + ", not " + ConfigParser.typeName(v.value()));
+    }
+
+    private static String shown(Value v) {
+        return v.value() instanceof String s ? quote(s) : String.valueOf(v.value());
+    }
+
+    /** A string as TOML writes it: {@code "4Q"}. */
+    static String quote(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\t' -> b.append("\\t");
+                case '\r' -> b.append("\\r");
+                default -> {
+                    if (c < 0x20 || c == 0x7f) {
+                        b.append(String.format("\\u%04X", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+
+    private void error(Value v, String message) {
+        errors.add(new ConfigError(file, v.position(), message));
+    }
+
+    private void error(Position p, String message) {
+        errors.add(new ConfigError(file, p, message));
+    }
+}

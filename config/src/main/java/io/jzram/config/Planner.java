@@ -1,0 +1,179 @@
+package io.jzram.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * From the devices there are and the devices a file wants, the {@link Plan}: which steps, in
+ * which order, and whether they may run at all. Pure: it reads snapshots and changes nothing.
+ *
+ * <h2>States</h2>
+ * A device is <em>absent</em>, <em>present but not set up</em> (disksize 0: it has settings but
+ * no data) or <em>set up</em> (it has a disksize and, maybe, data). A file says, for each id it
+ * lists, absent never: present not set up ({@code size = 0}) or set up, with four settings
+ * (disksize, algorithm, streams, mem_limit). Ids the file does not list it says nothing about,
+ * unless {@code --prune} makes the file the whole truth: then they should be absent.
+ *
+ * <h2>From a live device to a wanted one</h2>
+ * <ul>
+ *   <li>absent → wanted: {@link Step.Create};</li>
+ *   <li>settings equal: nothing (unchanged);</li>
+ *   <li>only mem_limit differs: {@link Step.SetMemLimit}, live, the data kept (the kernel's
+ *       mem_limit can be written at any time too);</li>
+ *   <li>disksize, algorithm or streams differ: {@link Step.Reconfigure}, a reset and a new set-up,
+ *       because the engine, like the kernel, refuses to change them on a set-up device. The
+ *       device's data is lost, which the plan says;</li>
+ *   <li>present, not in the file, {@code --prune}: {@link Step.Remove}; without {@code --prune}
+ *       it is kept and listed as such.</li>
+ * </ul>
+ *
+ * <h2>Invariants the plan guarantees before anything runs</h2>
+ * <ul>
+ *   <li>A step that throws data away (a reset or removal of a set-up device) is refused while
+ *       the device is held (an iSCSI session is logged in: every session holds every device)
+ *       unless {@code --force}: every such refusal is found here, before any step runs, so a
+ *       refused plan changes nothing. A device that is not set up has no data and is never
+ *       refused for being held (zramctl's {@code -s} rule).</li>
+ *   <li>Removal needs {@code --prune}: a file that lists some devices must not destroy the
+ *       others by accident, e.g. the smaller file of a colleague.</li>
+ *   <li>Each id gets at most one step.</li>
+ * </ul>
+ *
+ * <h2>Order</h2>
+ * <ol>
+ *   <li><b>removals</b>, then <b>reconfigurations</b> (ids ascending): the destructive steps
+ *       first, while nothing has been created yet. They free memory (slot tables, data) before
+ *       anything new is allocated, and each one's precondition (not busy, or forced) was checked
+ *       above for all of them together, so that the likeliest failure, a busy device, stops the
+ *       plan before it starts rather than in its middle;</li>
+ *   <li><b>mem_limit changes</b>: live, exactly reversible, never fail on a valid value;</li>
+ *   <li><b>creations</b> last (ids ascending, so that a device above a gap needs the fewest
+ *       placeholders): a new device is a new LUN, announced to every logged-in initiator (REPORTED
+ *       LUNS DATA CHANGED). Last, initiators see new LUNs only once everything else is in place,
+ *       and a rollback rarely has to take a LUN away that an initiator may have begun to use; the
+ *       likeliest failure of a creation, memory, comes after the removals freed theirs.</li>
+ * </ol>
+ * The price of that order: if a creation fails, the devices reconfigured or removed before it
+ * are restored (same id, same settings) but empty. Data is never brought back by a rollback; the
+ * plan lists every step that loses data, and {@code --dry-run} shows it without applying.
+ */
+public final class Planner {
+    private Planner() {}
+
+    /**
+     * @param force resets and removals go ahead while devices are held
+     * @param prune devices not in the file are removed
+     */
+    public record Options(boolean force, boolean prune) {
+        public static final Options DEFAULT = new Options(false, false);
+    }
+
+    /**
+     * @param file what is wanted
+     * @param live what there is (any order)
+     * @param running the running server's settings, to note those the file would change (null: none to compare)
+     * @param defaultStreams what a device's streams are when the file leaves them out
+     */
+    public static Plan plan(ConfigFile file, List<LiveDevice> live, ServerConfig running, Options options, int defaultStreams) {
+        Map<Integer, LiveDevice> now = new TreeMap<>();
+        live.forEach(d -> now.put(d.id(), d));
+        List<Step> removals = new ArrayList<>();
+        List<Step> reconfigurations = new ArrayList<>();
+        List<Step> limits = new ArrayList<>();
+        List<Step> creations = new ArrayList<>();
+        List<Integer> unchanged = new ArrayList<>();
+        List<LiveDevice> kept = new ArrayList<>();
+        List<ConfigError> refusals = new ArrayList<>();
+
+        for (DeviceConfig d : file.devices()) {
+            DeviceSettings want = new DeviceSettings(d.size(), d.algorithm(), d.memLimit(), d.streams() == 0 ? defaultStreams : d.streams());
+            LiveDevice is = now.get(d.id());
+            if (is == null) {
+                creations.add(new Step.Create(d.id(), want, d.at()));
+                continue;
+            }
+            DeviceSettings had = is.settings();
+            if (had.equals(want)) {
+                unchanged.add(d.id());
+            } else if (!had.needsReset(want)) {
+                limits.add(new Step.SetMemLimit(d.id(), had, want, d.position("mem_limit")));
+            } else {
+                Position where = firstChange(d, had, want);
+                Step step = new Step.Reconfigure(d.id(), had, want, is.holders(), options.force(), where);
+                reconfigurations.add(step);
+                // Rule: a reset that loses data is refused while the device is held, unless --force.
+                if (had.isSetUp() && is.holders() > 0 && !options.force()) {
+                    refusals.add(new ConfigError(file.name(), where, d.name() + ": " + inUse(is) + "; "
+                            + (had.size() != want.size() ? "resizing" : "changing") + " it resets it and loses its data"
+                            + " (--force to do it anyway)"));
+                }
+            }
+        }
+        for (LiveDevice is : now.values()) {
+            if (file.device(is.id()).isPresent()) {
+                continue;
+            }
+            if (!options.prune()) {
+                kept.add(is);
+                continue;
+            }
+            removals.add(new Step.Remove(is.id(), is.settings(), is.holders(), options.force()));
+            // Rule: a removal that loses data is refused while the device is held, unless --force.
+            if (is.settings().isSetUp() && is.holders() > 0 && !options.force()) {
+                refusals.add(new ConfigError(file.name(), null, is.name() + ": " + inUse(is)
+                        + "; removing it (--prune: it is not in the file) loses its data (--force to remove it anyway)"));
+            }
+        }
+        List<Step> steps = new ArrayList<>();
+        steps.addAll(removals);
+        steps.addAll(reconfigurations);
+        steps.addAll(limits);
+        steps.addAll(creations);
+        refusals.sort(ConfigError.ORDER);
+        return new Plan(file, steps, unchanged, kept, serverNotes(file, running), refusals, defaultStreams);
+    }
+
+    /** The place of the first setting that forces the reset: size, then algorithm, then streams. */
+    private static Position firstChange(DeviceConfig d, DeviceSettings had, DeviceSettings want) {
+        String key = had.size() != want.size() ? "size" : !had.algorithm().equals(want.algorithm()) ? "algorithm" : "streams";
+        return d.position(key);
+    }
+
+    private static String inUse(LiveDevice d) {
+        return "in use by " + d.holders() + " holder" + (d.holders() == 1 ? "" : "s");
+    }
+
+    /**
+     * [server] settings apply when the server starts; a running server keeps its own. Each one
+     * the file gives and the running server does not have is said, not silently skipped.
+     */
+    static List<String> serverNotes(ConfigFile file, ServerConfig running) {
+        List<String> notes = new ArrayList<>();
+        if (running == null) {
+            return notes;
+        }
+        ServerConfig s = file.server();
+        note(notes, file, s, "listen", s.listen() == null ? null : Portals.format(s.listen()),
+                running.listen() == null ? null : Portals.format(running.listen()));
+        note(notes, file, s, "advertise", s.advertise() == null ? null : s.advertise().stream().map(Portals::format).toList().toString(),
+                running.advertise() == null ? "[]" : running.advertise().stream().map(Portals::format).toList().toString());
+        note(notes, file, s, "iqn", s.iqn(), running.iqn());
+        note(notes, file, s, "control_socket", s.controlSocket() == null ? null : s.controlSocket().toString(),
+                running.controlSocket() == null ? null : running.controlSocket().toString());
+        note(notes, file, s, "log_level", s.logLevel() == null ? null : s.logLevel().text(),
+                running.logLevel() == null ? null : running.logLevel().text());
+        return notes;
+    }
+
+    private static void note(List<String> notes, ConfigFile file, ServerConfig s, String key, String wanted, String running) {
+        if (wanted == null || Objects.equals(wanted, running)) {
+            return;
+        }
+        Position p = s.position(key);
+        notes.add(new ConfigError(file.name(), p, key + " " + wanted + " differs from the running server's "
+                + (running == null ? "(none)" : running) + ": [server] settings take effect when the server starts").toString());
+    }
+}
