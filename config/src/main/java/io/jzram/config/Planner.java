@@ -50,8 +50,7 @@ import java.util.TreeMap;
  *       above for all of them together, so that the likeliest failure, a busy device, stops the
  *       plan before it starts rather than in its middle;</li>
  *   <li><b>mem_limit changes</b>: live, exactly reversible, never fail on a valid value;</li>
- *   <li><b>creations</b> last (ids ascending, so that a device above a gap needs the fewest
- *       placeholders): a new device is a new LUN, announced to every logged-in initiator (REPORTED
+ *   <li><b>creations</b> last (ids ascending, each with exactly its id): a new device is a new LUN, announced to every logged-in initiator (REPORTED
  *       LUNS DATA CHANGED). Last, initiators see new LUNs only once everything else is in place,
  *       and a rollback rarely has to take a LUN away that an initiator may have begun to use; the
  *       likeliest failure of a creation, memory, comes after the removals freed theirs.</li>

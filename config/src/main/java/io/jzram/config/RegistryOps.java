@@ -4,7 +4,6 @@ import io.jzram.core.ZramDevice;
 import io.jzram.core.ZramException;
 import io.jzram.core.ZramRegistry;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -29,44 +28,15 @@ public final class RegistryOps implements DeviceOps {
         return new LiveDevice(d.id(), new DeviceSettings(d.diskSize(), d.algorithm(), d.memLimit(), d.streams()), d.openCount());
     }
 
-    /**
-     * The device's default (ZramDevice's DEFAULT_STREAMS, private there): one stream per CPU of
-     * this JVM, as {@code Runtime.availableProcessors()} counts them.
-     */
     @Override
     public int defaultStreams() {
-        return Runtime.getRuntime().availableProcessors();
+        return ZramDevice.DEFAULT_STREAMS;
     }
 
-    /**
-     * The registry only adds the device with the lowest free id (as the kernel's hot_add does), so
-     * a device above a gap is reached through placeholders: the ids below it that are free are
-     * added, then removed again (forced: sessions hold every new device, and these have no data).
-     * Initiators may see their LUNs come and go. A {@code ZramRegistry.hotAdd(int id)} would do
-     * without them (proposed to core).
-     */
+    /** Adds exactly device {@code id}: BUSY if it exists already (another client may have taken it). */
     @Override
-    public void add(int id) throws ZramException, InterruptedException {
-        List<ZramDevice> placeholders = new ArrayList<>();
-        try {
-            while (true) {
-                if (registry.find(id).isPresent()) {
-                    throw new ZramException(ZramException.Reason.BUSY, "zram" + id + ": exists already");
-                }
-                ZramDevice d = registry.hotAdd();
-                if (d.id() == id) {
-                    return;
-                }
-                placeholders.add(d);
-                if (d.id() > id) { // another client took the id meanwhile
-                    throw new ZramException(ZramException.Reason.BUSY, "zram" + id + ": exists already");
-                }
-            }
-        } finally {
-            for (ZramDevice p : placeholders) {
-                registry.hotRemove(p.id(), true, drainTimeout);
-            }
-        }
+    public void add(int id) throws ZramException {
+        registry.hotAdd(id);
     }
 
     @Override

@@ -57,7 +57,8 @@ public final class ZramDevice {
     /** Defaults restored by {@link #reset}: the kernel's CONFIG_ZRAM_DEF_COMP and one stream per CPU. */
     public static final String DEFAULT_ALGORITHM = CompressionAlgorithms.DEFAULT_NAME;
 
-    private static final int DEFAULT_STREAMS = Runtime.getRuntime().availableProcessors();
+    /** The default number of compression streams: one per CPU of this JVM, as the kernel's one per online CPU. */
+    public static final int DEFAULT_STREAMS = Runtime.getRuntime().availableProcessors();
 
     private final int id;
 

@@ -49,6 +49,30 @@ public final class ZramRegistry {
     }
 
     /**
+     * Creates an uninitialized device with a chosen id, for provisioning files that name their
+     * devices (the kernel's hot_add has no such form; it always takes the lowest free id).
+     *
+     * @throws ZramException BUSY if a device with that id exists; INVALID_ARGUMENT for a negative id
+     */
+    public ZramDevice hotAdd(int id) throws ZramException {
+        if (id < 0) {
+            throw new ZramException(ZramException.Reason.INVALID_ARGUMENT, "device id must be >= 0: " + id);
+        }
+        ZramDevice device;
+        synchronized (this) {
+            if (devices.containsKey(id)) {
+                throw new ZramException(ZramException.Reason.BUSY, "zram" + id + ": exists already");
+            }
+            device = new ZramDevice(id);
+            devices.put(id, device);
+        }
+        for (Listener l : listeners) {
+            l.deviceAdded(device);
+        }
+        return device;
+    }
+
+    /**
      * Resets and removes a device.
      *
      * @param force remove even while it is open (holders see NOT_INITIALIZED from then on)

@@ -24,6 +24,19 @@ class ZramRegistryTest {
     }
 
     @Test
+    void hotAddWithAnIdCreatesExactlyThatDevice() throws Exception {
+        registry.hotAdd();
+        ZramDevice five = registry.hotAdd(5);
+        assertThat(five.name()).isEqualTo("zram5");
+        assertThat(registry.devices()).extracting(ZramDevice::id).containsExactly(0, 5);
+        assertThat(registry.hotAdd().id()).as("the lowest free id is still handed out").isEqualTo(1);
+        assertThatThrownBy(() -> registry.hotAdd(5)).isInstanceOfSatisfying(ZramException.class,
+                e -> assertThat(e.reason()).isEqualTo(Reason.BUSY));
+        assertThatThrownBy(() -> registry.hotAdd(-1)).isInstanceOfSatisfying(ZramException.class,
+                e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_ARGUMENT));
+    }
+
+    @Test
     void hotRemoveOfAnOpenDeviceIsBusyUnlessForced() throws Exception {
         ZramDevice d = registry.hotAdd();
         d.init(1 << 20);
