@@ -126,6 +126,12 @@ final class IscsiConnection {
                 PduWriter.Sn.ADVANCE)));
     }
 
+    /** How long after a Logout Response we wait for the initiator to close the connection. */
+    static final long LOGOUT_CLOSE_WAIT_MS = 2000;
+
+    /** Set by the reader thread when a logout completed; read by the same thread in lingeringClose. */
+    private boolean loggedOut;
+
     /** Closes the socket; the reader tears down. Idempotent, any thread. */
     void close() {
         if (closed.compareAndSet(false, true)) {
@@ -192,19 +198,26 @@ final class IscsiConnection {
     }
 
     /**
-     * Closes after our last PDU (a login reject, a Reject) has a chance to arrive: half-close, then
-     * drain what the initiator already sent for up to 200 ms. Closing with unread input would send
-     * an RST, and an RST can make the initiator's stack drop our last PDU unread.
+     * Closes after our last PDU (a login reject, a Reject, a Logout Response) has a chance to
+     * arrive: drain what the initiator sends until it closes or a deadline passes, then close.
+     * Closing with unread input would send an RST, and an RST can make the initiator's stack drop
+     * our last PDU unread. After a Logout Response the initiator closes the connection itself
+     * (RFC 7143 11.14), so we leave that to it for up to {@link #LOGOUT_CLOSE_WAIT_MS} and do not
+     * half-close first, as tgtd does: Debian 12's iscsi_tcp with recv_from_iscsi_q=Y was seen to
+     * crash (NULL dereference in iscsi_sw_tcp_recv_data_work) when our FIN raced its processing
+     * of the Logout Response. Otherwise we half-close at once and wait 200 ms.
      */
     private void lingeringClose() {
         if (closed.get()) {
             return;
         }
         try {
-            channel.shutdownOutput();
+            if (!loggedOut) {
+                channel.shutdownOutput();
+            }
             channel.configureBlocking(false);
             ByteBuffer sink = ByteBuffer.allocate(16 * 1024);
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(loggedOut ? LOGOUT_CLOSE_WAIT_MS : 200);
             while (System.nanoTime() < deadline && !closed.get()) {
                 sink.clear();
                 int n = channel.read(sink);
@@ -289,6 +302,7 @@ final class IscsiConnection {
                 case Bhs.OP_LOGOUT_REQ -> {
                     in.skipData();
                     if (sequenced(s, h) && onLogout(s, h)) {
+                        loggedOut = true;
                         return;
                     }
                 }
