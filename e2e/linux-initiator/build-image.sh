@@ -54,8 +54,9 @@ BASE_BINS=(
   /usr/bin/sg_inq /usr/bin/sg_vpd /usr/bin/sg_readcap /usr/bin/sg_luns /usr/bin/sg_turs
   /usr/bin/sg_unmap /usr/bin/sg_sync /usr/bin/sg_modes /usr/bin/sg_rtpg /usr/bin/sg_opcodes
   /usr/bin/sg_requests /usr/bin/sg_write_same /usr/bin/sg_get_lba_status
-  /usr/bin/dd /usr/bin/sha256sum /usr/bin/cmp
 )
+# dd, sha256sum, cmp, tee... are busybox's: Debian's static busybox sh runs its own applets
+# before searching PATH (FEATURE_SH_STANDALONE), so copies of coreutils would not be used.
 FIO_BINS=( /usr/bin/fio )
 # Kernel modules wanted (dependencies are added from modules.dep). Crypto/CRC providers that
 # other modules request by name at run time (ext4 -> crc32c, t10-pi -> crct10dif, crc64-rocksoft)

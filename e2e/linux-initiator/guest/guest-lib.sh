@@ -53,7 +53,7 @@ dump_diagnostics() {
   echo "---- iscsid log (tail)"
   tail -n 40 /tmp/iscsid.log 2>/dev/null
   echo "---- dmesg (tail)"
-  dmesg 2>/dev/null | tail -n 60
+  dmesg 2>/dev/null | sed -n '/Run \/init/,$p' | tail -n 60
   echo "---- end of diagnostics"
 }
 
