@@ -75,20 +75,27 @@ target_info() {
   _jz zramctl --output-all --bytes 2>&1 | sed 's/^/zramctl: /'
 }
 
-# NAME LUN BYTES for every device with a disk size, from the NAME and DISKSIZE columns
-target_devices() {
-  _jz zramctl --output-all --bytes | awk '
-    NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
-    { n = $col["NAME"]; sub(".*/", "", n); s = $col["DISKSIZE"]; l = n; sub("^zram", "", l)
-      if (s + 0 > 0) print n, l, s }'
+# "NAME DISKSIZE TOTAL LUN" for every device, sizes in bytes: zramctl with named columns in raw
+# mode (no padding, so no column can shift), else --output-all --bytes read by its headers
+_jz_table() {
+  local out
+  if out=$(_jz zramctl --output NAME,DISKSIZE,TOTAL,LUN --bytes --noheadings --raw 2>/dev/null); then
+    echo "$out" | awk 'NF >= 3 { n = $1; sub(".*/", "", n); print n, $2, $3, $4 }'
+  else
+    _jz zramctl --output-all --bytes | awk '
+      NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+      { n = $col["NAME"]; sub(".*/", "", n); print n, $col["DISKSIZE"], $col["TOTAL"], ("LUN" in col ? $col["LUN"] : "") }'
+  fi
 }
 
-# one column of `zramctl --output-all --bytes` for one device
-_jz_column() {  # DEV COLUMN
-  _jz zramctl --output-all --bytes | awk -v d="$1" -v c="$2" '
-    NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
-    { n = $col["NAME"]; sub(".*/", "", n); if (n == d && (c in col)) { print $col[c]; found = 1 } }
-    END { exit found ? 0 : 1 }'
+# NAME LUN BYTES for every device with a disk size (LUN: the LUN column, else N of zramN)
+target_devices() {
+  _jz_table | awk '{ l = $4; if (l == "") { l = $1; sub("^zram", "", l) } if ($2 + 0 > 0) print $1, l, $2 }'
+}
+
+# one field of _jz_table for one device: 2 DISKSIZE, 3 TOTAL, 4 LUN
+_jz_column() {  # DEV FIELD
+  _jz_table | awk -v d="$1" -v f="$2" '$1 == d { print $f; found = 1 } END { exit found ? 0 : 1 }'
 }
 
 _jz_mm_stat() {  # DEV: the mm_stat line, from `stat DEV` ("mm_stat ..." line, or its only line)
@@ -106,7 +113,7 @@ target_request() {
   shift
   case $cmd in
     mem-used)   # mem_used_total in bytes: zramctl's TOTAL column, else mm_stat field 3
-      if v=$(_jz_column "$1" TOTAL) && [ -n "$v" ]; then echo "$v"; return 0; fi
+      if v=$(_jz_column "$1" 3) && [ -n "$v" ]; then echo "$v"; return 0; fi
       v=$(_jz_mm_stat "$1") || { echo "no stats for $1"; return 2; }
       echo "$v" | awk '{print $3}' ;;
     mm-stat)  _jz_mm_stat "$1" ;;
@@ -119,7 +126,7 @@ target_request() {
       if [ -n "${1:-}" ]; then
         _jz zramctl --size "$1" "zram$v" || return 1
       fi
-      echo "zram$v $v $(_jz_column "zram$v" DISKSIZE 2>/dev/null || echo 0)" ;;
+      echo "zram$v $(_jz_column "zram$v" 4 2>/dev/null || echo "$v") $(_jz_column "zram$v" 2 2>/dev/null || echo 0)" ;;
     find)       # find SIZE: zramctl --find --size SIZE
       _jz zramctl --find --size "$1" ;;
     reset)      # reset zramN [--force]
