@@ -56,6 +56,8 @@ IMG=$("$HERE/build-image.sh" --quiet | tail -n 1) || { echo "run.sh: image build
 RUN=$(mktemp -d "${TMPDIR:-/tmp}/e2e-run.XXXXXX")
 LOGDIR=${E2E_LOG_DIR:-$E2E_DIR/logs}
 mkdir -p "$LOGDIR"
+# keep the newest 100 console logs
+ls -1t "$LOGDIR"/*.log 2>/dev/null | tail -n +100 | while read -r old; do rm -f "$old"; done
 LOG=${E2E_LOG:-$LOGDIR/$NAME-$(date +%Y%m%d-%H%M%S).log}
 : > "$LOG"
 TIMEOUT=${E2E_TIMEOUT:-240}

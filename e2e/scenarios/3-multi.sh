@@ -3,7 +3,7 @@
 # e2e-timeout: 300
 # Scenario 3, several devices and sessions: three devices seen through two sessions at once
 # (node.session.nr_sessions=2: two ISIDs to the one target), parallel dd through both with
-# cross-session read-back, a device hot-added on the host appearing after
+# cross-session read-back, fio random writes at queue depth 16 verified through the other session, a device hot-added on the host appearing after
 # `iscsiadm -m session --rescan`, a busy device refusing a reset, a forced reset during I/O
 # (errors, no hang, the other devices unharmed), recovery after re-init and rescan, logout.
 . /usr/lib/e2e/guest-lib.sh
@@ -63,6 +63,23 @@ dd if=/dev/"$B1" of=/tmp/rb2 bs=1M count=24 iflag=direct status=none
 check "$dA written through session $s1 reads back through session $s2" cmp -s /tmp/ra /tmp/ra2
 check "$dB written through session $s2 reads back through session $s1" cmp -s /tmp/rb /tmp/rb2
 rm -f /tmp/ra2 /tmp/rb2
+
+step "fio: random 4 KiB writes at queue depth 16 through both sessions, verified"
+sed -n 3p /tmp/devices > /tmp/dev3; read -r dC lC bC < /tmp/dev3
+C1=$(disk_of_lun "$lC" "$s1"); C2=$(disk_of_lun "$lC" "$s2")
+t0=$(now)
+fio --name=randverify --filename=/dev/"$C1" --ioengine=libaio --direct=1 --rw=randwrite --bs=4k \
+    --iodepth=16 --size=16m --verify=crc32c --verify_fatal=1 --do_verify=0 --randrepeat=1 --eta=never \
+    --output=/tmp/fio-w.txt
+rc=$?
+expect_eq "fio random writes to $dC through session $s1 (/dev/$C1)" 0 "$rc" || cat /tmp/fio-w.txt
+fio --name=randverify --filename=/dev/"$C2" --ioengine=libaio --direct=1 --rw=randwrite --bs=4k \
+    --iodepth=16 --size=16m --verify=crc32c --verify_fatal=1 --verify_only --randrepeat=1 --eta=never \
+    --output=/tmp/fio-v.txt
+rc=$?
+expect_eq "fio verifies them through session $s2 (/dev/$C2)" 0 "$rc" || cat /tmp/fio-v.txt
+grep -E 'IOPS|verify' /tmp/fio-w.txt /tmp/fio-v.txt | head -n 6
+say "fio: $(since "$t0") s"
 
 step "hot-add a device on the host, rescan"
 if out=$(host hot-add 64M); then
