@@ -6,6 +6,7 @@
 # Usage: run-scenarios.sh [--target tgt|jzram] [SCENARIO...]
 #   SCENARIO: a name (login, integrity, ...) or a path; default: every e2e/scenarios/*.sh
 #   E2E_TARGET (default jzram) is the same as --target.
+#   E2E_GUEST_ENV: more "K=V K=V" for the guest scenarios (e.g. E2E_PATTERN_MIB=64)
 # A scenario may declare, in its header comments:
 #   # e2e-devices: 1G 256M     devices the target starts with (default "1G 256M")
 #   # e2e-timeout: 240         hard limit for its VM, seconds (default 240)
@@ -77,7 +78,9 @@ for sc in "${SCENARIOS[@]}"; do
   else
     E2E_HOST_HOOK=$E2E_DIR/lib/host-hook.sh E2E_TIMEOUT=$timeout_s \
       "$E2E_DIR/linux-initiator/run.sh" "$sc" \
-        TARGET_PORTAL="10.0.2.2:$E2E_PORT" E2E_TARGET="$E2E_TARGET" E2E_DEVICES="$E2E_DEVICES"
+        TARGET_PORTAL="10.0.2.2:$E2E_PORT" E2E_TARGET="$E2E_TARGET" E2E_DEVICES="$E2E_DEVICES" \
+        E2E_RECV_Q="${E2E_RECV_Q:-N}" \
+        ${E2E_GUEST_ENV:-}
     rc=$?
     # a background "bounce" the guest asked for must have finished
     for _ in $(seq 1 600); do [ -f "$E2E_STATE/bounce.pid" ] || break; sleep 0.1; done

@@ -25,6 +25,7 @@
 #   E2E_LOG        console log file (default e2e/logs/<script>-<time>.log)
 #   E2E_QUIET      1: do not copy the console to stdout
 #   E2E_APPEND     extra kernel command line
+#   E2E_RECV_Q     Y: load iscsi_tcp with recv_from_iscsi_q=Y (default N; see README, known quirks)
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -126,7 +127,7 @@ fi
 
 # ---------------------------------------------------------------- qemu
 mkfifo "$RUN/console" "$RUN/ctl.in" "$RUN/ctl.out"
-CMDLINE="console=ttyS0,115200 panic=-1 quiet loglevel=4 rdinit=/init ${E2E_APPEND:-}"
+CMDLINE="console=ttyS0,115200 panic=-1 quiet loglevel=4 rdinit=/init e2e.recv_q=${E2E_RECV_Q:-N} ${E2E_APPEND:-}"
 QEMU_ARGS=(
   "${ACCEL_ARGS[@]}" -machine pc -m "${E2E_MEM:-512M}" -smp 1
   -nodefaults -no-user-config -display none

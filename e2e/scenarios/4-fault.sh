@@ -21,13 +21,14 @@ wait_logged_in() {  # wait_logged_in SECONDS
   done
 }
 
-# new I/O after recovery: 4 MiB written and read back at offset 64 MiB
+# new I/O after recovery: 4 MiB written and read back in the middle of the device
 io_works() {
   _d=/dev/$(disk_of_lun "$lun")
   st=$(cat /sys/block/"${_d#/dev/}"/device/state 2>/dev/null)
   [ "$st" = running ] || say "$_d state $st"
-  dd if=/tmp/r4 of="$_d" bs=1M seek=64 oflag=direct status=none 2>/tmp/io.err &&
-    dd if="$_d" of=/tmp/r4b bs=1M skip=64 count=4 iflag=direct status=none 2>>/tmp/io.err &&
+  _at=$(( bytes / 1048576 / 2 ))
+  dd if=/tmp/r4 of="$_d" bs=1M seek=$_at oflag=direct status=none 2>/tmp/io.err &&
+    dd if="$_d" of=/tmp/r4b bs=1M skip=$_at count=4 iflag=direct status=none 2>>/tmp/io.err &&
     cmp -s /tmp/r4 /tmp/r4b
   _r=$?
   [ $_r -eq 0 ] || cat /tmp/io.err
