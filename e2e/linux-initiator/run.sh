@@ -8,7 +8,8 @@
 # Exit code: the guest's (from its "GUEST-EXIT <code>" console line), or
 #   124  the run took longer than E2E_TIMEOUT (qemu killed)
 #   125  qemu could not start at all (no console output); the reason is printed loudly
-#   126  the guest stopped without a GUEST-EXIT line (kernel panic, init died, qemu crashed)
+#   126  the guest stopped without a GUEST-EXIT line (kernel panic or oops, init died, qemu crashed)
+#   A guest kernel oops (BUG:, Oops:, panic) is reported loudly and turns a 0 into 1.
 #   3    the image could not be built
 #
 # Host requests: the guest writes "REQ <id> <words...>" on its second serial port (ttyS1), which
@@ -147,8 +148,10 @@ QPID=$!
   while kill -0 "$QPID" 2>/dev/null; do
     t=$(date +%s)
     if [ -f "$RUN/guest-exited" ] && [ -z "$grace" ]; then grace=$((t + 15)); fi
+    # after a kernel oops the guest gets 60 s to finish (the oops usually hangs it)
+    if [ -f "$RUN/oops" ] && [ -z "$grace" ]; then grace=$((t + 60)); fi
     if [ -n "$grace" ] && [ "$t" -ge "$grace" ]; then
-      echo "run.sh: guest did not power off after GUEST-EXIT; killing qemu $QPID" >&2
+      echo "run.sh: guest did not power off (after GUEST-EXIT or a kernel oops); killing qemu $QPID" >&2
       kill "$QPID" 2>/dev/null; break
     fi
     if [ "$t" -ge "$deadline" ]; then
@@ -204,6 +207,10 @@ while IFS= read -r line || [ -n "$line" ]; do
   case $line in
     *"E2E-INIT ready"*) READY_AT=$(elapsed "$T0") ;;
   esac
+  case $line in
+    *"BUG: "*|*"Oops: "*|*"Kernel panic"*|*"general protection fault"*|*"kernel BUG at"*)
+      [ -f "$RUN/oops" ] || echo "$line" > "$RUN/oops" ;;
+  esac
   if [[ $line =~ GUEST-EXIT\ ([0-9]+) ]]; then
     GUEST_EXIT=${BASH_REMATCH[1]}
     touch "$RUN/guest-exited"
@@ -217,11 +224,18 @@ if [ -s "$RUN/qemu.stderr" ]; then
   sed 's/^/[qemu] /' "$RUN/qemu.stderr" >> "$LOG"
 fi
 
+OOPS=
+[ -f "$RUN/oops" ] && OOPS=$(cat "$RUN/oops")
+if [ -n "$OOPS" ]; then
+  loud "GUEST KERNEL OOPS in $NAME: $OOPS (console: $LOG)"
+fi
 if [ -f "$RUN/timed-out" ]; then
   loud "TIMEOUT: $NAME did not finish within ${TIMEOUT}s; qemu killed (console: $LOG)"
   RC=124
 elif [ -n "$GUEST_EXIT" ]; then
   RC=$GUEST_EXIT
+  # a scenario that passed on a kernel that oopsed has not passed
+  [ "$RC" -eq 0 ] && [ -n "$OOPS" ] && RC=1
 elif [ "$LINES" -eq 0 ] && [ "$QRC" -ne 0 ]; then
   loud "QEMU CANNOT START (exit $QRC): $(tr '\n' ' ' < "$RUN/qemu.stderr")"
   RC=125
