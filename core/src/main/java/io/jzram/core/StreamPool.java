@@ -33,23 +33,30 @@ final class StreamPool implements AutoCloseable {
         }
     }
 
+    /**
+     * Places are {@code SPREAD} array elements apart (64+ bytes even with compressed references),
+     * so two cores taking and returning streams do not bounce one cache line between them.
+     */
+    private static final int SPREAD = 16;
+
     private final CompressionAlgorithm algorithm;
-    /** Idle streams; a null entry is a free place. Entries move only by CAS. */
+    private final int capacity;
+    /** Idle streams at indices {@code i * SPREAD}; a null entry is a free place. Entries move only by CAS. */
     private final AtomicReferenceArray<Stream> slots;
 
     StreamPool(CompressionAlgorithm algorithm, int capacity) {
         this.algorithm = algorithm;
-        this.slots = new AtomicReferenceArray<>(Math.max(1, capacity));
-        for (int i = 0; i < slots.length(); i++) {
-            slots.set(i, new Stream(algorithm));
+        this.capacity = Math.max(1, capacity);
+        this.slots = new AtomicReferenceArray<>(this.capacity * SPREAD);
+        for (int i = 0; i < this.capacity; i++) {
+            slots.set(i * SPREAD, new Stream(algorithm));
         }
     }
 
     Stream acquire() {
-        int n = slots.length();
-        int start = (int) (Thread.currentThread().threadId() % n);
-        for (int k = 0; k < n; k++) {
-            int i = (start + k) % n;
+        int start = (int) (Thread.currentThread().threadId() % capacity);
+        for (int k = 0; k < capacity; k++) {
+            int i = ((start + k) % capacity) * SPREAD;
             Stream s = slots.get(i);
             if (s != null && slots.compareAndSet(i, s, null)) {
                 return s;
@@ -59,10 +66,9 @@ final class StreamPool implements AutoCloseable {
     }
 
     void release(Stream stream) {
-        int n = slots.length();
-        int start = (int) (Thread.currentThread().threadId() % n);
-        for (int k = 0; k < n; k++) {
-            int i = (start + k) % n;
+        int start = (int) (Thread.currentThread().threadId() % capacity);
+        for (int k = 0; k < capacity; k++) {
+            int i = ((start + k) % capacity) * SPREAD;
             if (slots.get(i) == null && slots.compareAndSet(i, null, stream)) {
                 return;
             }
@@ -73,7 +79,7 @@ final class StreamPool implements AutoCloseable {
     /** Closes the idle streams. Only after the generation drained, when all streams are idle. */
     @Override
     public void close() {
-        for (int i = 0; i < slots.length(); i++) {
+        for (int i = 0; i < slots.length(); i += SPREAD) {
             Stream s = slots.getAndSet(i, null);
             if (s != null) {
                 s.codec.close();

@@ -391,15 +391,7 @@ public final class ZramDevice {
             checkRange(g, offset, len);
             PageStore store = g.store;
             int pos = dst.position();
-            int done = 0;
-            while (done < len) {
-                long at = offset + done;
-                int index = (int) (at >>> 12);
-                int pageOff = (int) (at & (PAGE_SIZE - 1));
-                int n = Math.min(PAGE_SIZE - pageOff, len - done);
-                store.read(index, pageOff, dst, pos + done, n);
-                done += n;
-            }
+            forEachPage(offset, len, (index, pageOff, done, n) -> store.read(index, pageOff, dst, pos + (int) done, n));
             dst.position(pos + len);
             store.stats.reads.increment();
             store.stats.bytesRead.add(len);
@@ -424,15 +416,8 @@ public final class ZramDevice {
             checkRange(g, offset, len);
             PageStore store = g.store;
             int pos = src.position();
-            int done = 0;
-            while (done < len) {
-                long at = offset + done;
-                int index = (int) (at >>> 12);
-                int pageOff = (int) (at & (PAGE_SIZE - 1));
-                int n = Math.min(PAGE_SIZE - pageOff, len - done);
-                store.write(index, pageOff, src, pos + done, n, memLimit);
-                done += n;
-            }
+            long limit = memLimit;
+            forEachPage(offset, len, (index, pageOff, done, n) -> store.write(index, pageOff, src, pos + (int) done, n, limit));
             src.position(pos + len);
             store.stats.writes.increment();
             store.stats.bytesWritten.add(len);
@@ -473,18 +458,30 @@ public final class ZramDevice {
         Generation g = enter();
         try {
             checkRange(g, offset, length);
-            long done = 0;
-            while (done < length) {
-                long at = offset + done;
-                int index = (int) (at >>> 12);
-                int pageOff = (int) (at & (PAGE_SIZE - 1));
-                int n = (int) Math.min(PAGE_SIZE - pageOff, length - done);
-                g.store.zero(index, pageOff, n, memLimit);
-                done += n;
-            }
+            PageStore store = g.store;
+            long limit = memLimit;
+            forEachPage(offset, length, (index, pageOff, done, n) -> store.zero(index, pageOff, n, limit));
             g.store.stats.discards.increment();
         } finally {
             g.gate.exit();
+        }
+    }
+
+    /** One piece of a request: {@code n} bytes at {@code pageOff} of page {@code index}, {@code done} bytes into the request. */
+    @FunctionalInterface
+    private interface PagePiece {
+        void apply(int index, int pageOff, long done, int n) throws ZramException;
+    }
+
+    /** Splits a checked byte range into per-page pieces, first to last. */
+    private static void forEachPage(long offset, long length, PagePiece piece) throws ZramException {
+        long done = 0;
+        while (done < length) {
+            long at = offset + done;
+            int pageOff = (int) (at & (PAGE_SIZE - 1));
+            int n = (int) Math.min(PAGE_SIZE - pageOff, length - done);
+            piece.apply((int) (at >>> 12), pageOff, done, n);
+            done += n;
         }
     }
 

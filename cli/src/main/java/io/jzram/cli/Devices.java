@@ -1,0 +1,29 @@
+package io.jzram.cli;
+
+import io.jzram.core.ZramDevice;
+import io.jzram.core.ZramException;
+
+/** Device lookups and the messages of jzram's own commands, which name devices {@code zramN}. */
+final class Devices {
+    private Devices() {}
+
+    /** The device called {@code name} ({@code zramN}, {@code /dev/zramN} or {@code N}), or a Failure "name: No such device". */
+    static ZramDevice lookup(Engine engine, String name) {
+        try {
+            return engine.registry().lookup(name);
+        } catch (ZramException e) {
+            throw new Failure(name + ": " + ZramException.Reason.NO_SUCH_DEVICE.strerror());
+        }
+    }
+
+    /** {@code zram1: failed to reset: Device or resource busy}, with a hint where --force would help. */
+    static String failed(ZramDevice device, String what, ZramException e, boolean forceHelps) {
+        String message = device.name() + ": failed to " + what + ": " + e.reason().strerror();
+        if (forceHelps && e.reason() == ZramException.Reason.BUSY) {
+            int holders = device.openCount();
+            message += " (" + (holders > 0 ? "in use by " + holders + " holder" + (holders == 1 ? "" : "s") + "; " : "")
+                    + "--force to " + what + " it anyway)";
+        }
+        return message;
+    }
+}

@@ -1,0 +1,70 @@
+package io.jzram.cli;
+
+import io.jzram.core.ZramDevice;
+import io.jzram.core.ZramRegistry;
+import io.jzram.target.iscsi.SessionInfo;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * What server-side commands act on: the device registry and, when a target is running, its
+ * sessions. Commands stay thin: the logic is in {@link ZramRegistry}, {@link ZramDevice} and the
+ * iSCSI server; commands only parse, call and format.
+ */
+public final class Engine {
+    /** How long a forced reset or removal waits for in-flight I/O before it reports a time-out. */
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+
+    private final ZramRegistry registry;
+    private final Supplier<List<SessionInfo>> sessions;
+    private final boolean exported;
+    private final Duration drainTimeout;
+    /** Serialises zramctl's find-reset-configure-init, so two clients never pick the same free device. */
+    private final Object setupLock = new Object();
+
+    /**
+     * @param registry the devices
+     * @param sessions the target's sessions (empty when there is no target)
+     * @param exported whether every device is exported as the LUN with its id
+     * @param drainTimeout how long forced resets wait for in-flight I/O
+     */
+    public Engine(ZramRegistry registry, Supplier<List<SessionInfo>> sessions, boolean exported, Duration drainTimeout) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
+        this.exported = exported;
+        this.drainTimeout = Objects.requireNonNull(drainTimeout, "drainTimeout");
+    }
+
+    /** An engine over {@code registry} with no target (tests, and a registry not yet exported). */
+    public static Engine standalone(ZramRegistry registry) {
+        return new Engine(registry, List::of, false, DEFAULT_DRAIN_TIMEOUT);
+    }
+
+    public ZramRegistry registry() {
+        return registry;
+    }
+
+    public List<SessionInfo> sessions() {
+        return sessions.get();
+    }
+
+    /** Logged-in sessions that are not discovery sessions. */
+    public List<SessionInfo> normalSessions() {
+        return sessions.get().stream().filter(s -> !s.discovery()).toList();
+    }
+
+    /** The LUN a device is exported as, or null when devices are not exported. */
+    public Integer lun(ZramDevice device) {
+        return exported ? device.id() : null;
+    }
+
+    public Duration drainTimeout() {
+        return drainTimeout;
+    }
+
+    Object setupLock() {
+        return setupLock;
+    }
+}

@@ -1,0 +1,160 @@
+package io.jzram.cli;
+
+import io.jzram.cli.control.ControlServer;
+import io.jzram.core.ZramDevice;
+import io.jzram.core.ZramException;
+import io.jzram.core.ZramRegistry;
+import io.jzram.target.iscsi.IscsiServer;
+import io.jzram.target.iscsi.IscsiServerSettings;
+import io.jzram.target.scsi.LunIdentity;
+import io.jzram.target.scsi.ZramCommandSet;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running jzram: the devices, the iSCSI target exporting each device as the LUN with its id,
+ * and the control socket through which {@code jzram COMMAND} reaches them.
+ *
+ * <p>{@link #start()} creates the devices asked for, binds the control socket (failing if
+ * another server answers there), then the iSCSI portal. {@link #stop()} (idempotent, also from a
+ * shutdown hook) undoes it all: the control socket file is removed, the target stops (sessions
+ * are dropped), the devices are reset and removed, so their memory is freed at once.
+ */
+public final class JzramServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(JzramServer.class);
+
+    /**
+     * @param iscsi the target's settings (listen address, portals, IQN)
+     * @param controlSocket the control socket, or null for none
+     * @param devices devices to create and set up at start, zram0 first
+     * @param drainTimeout how long forced resets wait for in-flight I/O
+     */
+    public record Settings(IscsiServerSettings iscsi, Path controlSocket, List<DeviceSpec> devices, Duration drainTimeout) {
+        public Settings {
+            Objects.requireNonNull(iscsi, "iscsi");
+            devices = List.copyOf(devices);
+            Objects.requireNonNull(drainTimeout, "drainTimeout");
+        }
+    }
+
+    private final Settings settings;
+    private final CliContext baseContext;
+    private final ZramRegistry registry = new ZramRegistry();
+    private ZramCommandSet commandSet;
+    private IscsiServer iscsi;
+    private ControlServer control;
+    private Engine engine;
+    private boolean started;
+    private boolean stopped;
+
+    /** @param baseContext the environment commands from the control socket run in */
+    public JzramServer(Settings settings, CliContext baseContext) {
+        this.settings = settings;
+        this.baseContext = baseContext;
+    }
+
+    public synchronized void start() throws IOException {
+        if (started) {
+            throw new IllegalStateException("already started");
+        }
+        started = true;
+        try {
+            for (DeviceSpec spec : settings.devices()) {
+                ZramDevice d = registry.hotAdd();
+                d.setAlgorithm(spec.algorithm());
+                d.init(spec.size());
+                LOG.info("{}: {} bytes, {}", d.name(), d.diskSize(), d.algorithm());
+            }
+            commandSet = new ZramCommandSet(registry, new LunIdentity(settings.iscsi().targetName()));
+            iscsi = new IscsiServer(settings.iscsi(), commandSet);
+            engine = new Engine(registry, iscsi::sessions, true, settings.drainTimeout());
+            if (settings.controlSocket() != null) {
+                control = new ControlServer(settings.controlSocket(), (request, out, err) ->
+                        new LocalDispatcher(baseContext.inServer(engine, request.terminal(), false), request.terminal(), request.width())
+                                .run(request.argv(), out, err),
+                        Version.number());
+                control.start();
+            }
+            iscsi.start();
+        } catch (ZramException e) {
+            stop();
+            throw new IOException(e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            stop();
+            throw e;
+        }
+    }
+
+    public synchronized Engine engine() {
+        if (engine == null) {
+            throw new IllegalStateException("not started");
+        }
+        return engine;
+    }
+
+    public ZramRegistry registry() {
+        return registry;
+    }
+
+    /** The iSCSI portal's address (the real port when the settings asked for port 0). */
+    public synchronized InetSocketAddress boundAddress() {
+        return iscsi.boundAddress();
+    }
+
+    public synchronized IscsiServer iscsi() {
+        return iscsi;
+    }
+
+    public String targetName() {
+        return settings.iscsi().targetName();
+    }
+
+    /** The control socket's path, or null when there is none. */
+    public synchronized Path controlSocket() {
+        return control == null ? null : control.path();
+    }
+
+    /** Stops everything and frees the devices' memory. Idempotent. */
+    public synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        if (control != null) {
+            control.close();
+        }
+        if (iscsi != null) {
+            iscsi.stop();
+        }
+        if (commandSet != null) {
+            commandSet.close();
+        }
+        for (ZramDevice d : registry.devices()) {
+            try {
+                registry.hotRemove(d.id(), true, settings.drainTimeout());
+            } catch (ZramException e) {
+                LOG.warn("{}: could not free: {}", d.name(), e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                LOG.warn("{}: interrupted while freeing", d.name());
+                break;
+            }
+        }
+        LOG.info("stopped");
+    }
+
+    public synchronized boolean isStopped() {
+        return stopped;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

@@ -1,0 +1,286 @@
+package io.jzram.target.iscsi;
+
+import java.util.HashSet;
+import java.util.Set;
+
+import org.jscsi.parser.datasegment.OperationalTextKey;
+import org.jscsi.parser.login.LoginStatus;
+
+/**
+ * The key negotiation of one login (RFC 7143 §6 and §13), without any I/O: the login driver feeds
+ * it each complete request text and sends back the text it returns.
+ *
+ * <p>States: nothing known → identified (after the first request text: InitiatorName, SessionType,
+ * TargetName checked) → keys negotiated stage by stage → {@link #result()}. Each key may be offered
+ * once per login; a repeat is an initiator error. We never start a negotiation ourselves (so the
+ * initiator can always finish in the round it wants); we only answer, and declare our own
+ * MaxRecvDataSegmentLength once in the operational stage and TargetPortalGroupTag once in the first
+ * answer of a normal session.
+ *
+ * <p>Answers follow each key's result function: min for MaxBurstLength, FirstBurstLength,
+ * MaxOutstandingR2T, MaxConnections, DefaultTime2Retain, ErrorRecoveryLevel; max for
+ * DefaultTime2Wait; OR for InitialR2T, DataPDUInOrder, DataSequenceInOrder; AND for ImmediateData,
+ * IFMarker, OFMarker; lists (the initiator's preference order) for HeaderDigest, DataDigest and
+ * AuthMethod. Keys that do not apply to a discovery session are answered Irrelevant, unknown keys
+ * NotUnderstood, malformed values Reject.
+ *
+ * <p>Key names come from jSCSI's {@link OperationalTextKey}; everything else is ours.
+ */
+final class LoginNegotiator {
+    static final String NONE = "None";
+    static final String CRC32C = "CRC32C";
+
+    private final IscsiServerSettings settings;
+    private final Set<String> offered = new HashSet<>();
+
+    private boolean identified;
+    private boolean discovery;
+    private String initiatorName;
+    private String initiatorAlias;
+    private String targetName;
+    private boolean declaredMrdsl;
+    private boolean sentTpgt;
+
+    // Results, starting at the RFC defaults
+    private boolean headerDigest;
+    private boolean dataDigest;
+    private int initiatorMrdsl = 8192;
+    private int maxBurstLength = 262144;
+    private int firstBurstLength = 65536;
+    private boolean immediateData = true;
+    private boolean initialR2t = true;
+    private int maxOutstandingR2t = 1;
+    private int maxConnections = 1;
+    private int time2Wait = 2;
+    private int time2Retain = 20;
+    private int errorRecoveryLevel = 0;
+
+    LoginNegotiator(IscsiServerSettings settings) {
+        this.settings = settings;
+    }
+
+    boolean identified() {
+        return identified;
+    }
+
+    boolean discovery() {
+        return discovery;
+    }
+
+    String initiatorName() {
+        return initiatorName;
+    }
+
+    /**
+     * Checks the identity keys of the first request text.
+     *
+     * @throws LoginRejectException 02/07 without InitiatorName (or TargetName in a normal session),
+     *     02/03 for a target we do not have, 02/09 for an unknown SessionType
+     */
+    void identify(TextParameters keys) throws LoginRejectException {
+        initiatorName = keys.get(OperationalTextKey.INITIATOR_NAME.value());
+        if (initiatorName == null || initiatorName.isEmpty()) {
+            throw new LoginRejectException(LoginStatus.MISSING_PARAMETER, "no InitiatorName");
+        }
+        initiatorAlias = keys.get(OperationalTextKey.INITIATOR_ALIAS.value());
+        String type = keys.get(OperationalTextKey.SESSION_TYPE.value());
+        if (type == null || type.equals("Normal")) {
+            discovery = false;
+        } else if (type.equals("Discovery")) {
+            discovery = true;
+        } else {
+            throw new LoginRejectException(LoginStatus.SESSION_TYPE_NOT_SUPPORTED, "SessionType " + type);
+        }
+        targetName = keys.get(OperationalTextKey.TARGET_NAME.value());
+        if (!discovery) {
+            if (targetName == null || targetName.isEmpty()) {
+                throw new LoginRejectException(LoginStatus.MISSING_PARAMETER, "no TargetName in a normal session");
+            }
+            if (!targetName.equals(settings.targetName())) {
+                throw new LoginRejectException(LoginStatus.NOT_FOUND, "no target " + targetName);
+            }
+        }
+        identified = true;
+    }
+
+    /**
+     * Answers one complete request text received in {@code stage} (0 security, 1 operational).
+     *
+     * @throws LoginRejectException 02/00 for a key offered twice, 02/01 when AuthMethod offers no None
+     */
+    TextParameters negotiate(TextParameters keys, int stage) throws LoginRejectException {
+        TextParameters answer = new TextParameters();
+        if (!discovery && !sentTpgt) {
+            answer.add(OperationalTextKey.TARGET_PORTAL_GROUP_TAG.value(), Integer.toString(settings.portalGroupTag()));
+            sentTpgt = true;
+        }
+        // MaxBurstLength first, so the FirstBurstLength answer never exceeds it
+        String mbl = keys.get(OperationalTextKey.MAX_BURST_LENGTH.value());
+        for (TextParameters.Pair p : keys.pairs()) {
+            String k = p.key();
+            String v = p.value();
+            if (!offered.add(k)) {
+                throw new LoginRejectException(LoginStatus.INITIATOR_ERROR, "key offered twice: " + k);
+            }
+            switch (k) {
+                case "InitiatorName", "InitiatorAlias", "SessionType" -> { } // declarative
+                case "TargetName" -> {
+                    if (identified && !discovery && !v.equals(settings.targetName())) {
+                        throw new LoginRejectException(LoginStatus.NOT_FOUND, "no target " + v);
+                    }
+                }
+                case "AuthMethod" -> {
+                    if (!listContains(v, NONE)) {
+                        throw new LoginRejectException(LoginStatus.AUTHENTICATION_FAILURE, "AuthMethod " + v + " without None");
+                    }
+                    answer.add(k, NONE);
+                }
+                case "HeaderDigest" -> {
+                    String pick = pickDigest(v);
+                    answer.add(k, pick == null ? "Reject" : pick);
+                    headerDigest = CRC32C.equals(pick);
+                }
+                case "DataDigest" -> {
+                    String pick = pickDigest(v);
+                    answer.add(k, pick == null ? "Reject" : pick);
+                    dataDigest = CRC32C.equals(pick);
+                }
+                case "MaxRecvDataSegmentLength" -> {
+                    // declarative: an unusable value leaves the default (8192); our own declaration
+                    // below is the only answer with this key
+                    Integer n = number(v, 512, IscsiServerSettings.MAX_24BIT);
+                    if (n != null) {
+                        initiatorMrdsl = n;
+                    }
+                }
+                case "MaxConnections" -> numeric(answer, k, v, 1, 65535, 1, n -> maxConnections = n);
+                case "ErrorRecoveryLevel" -> numeric(answer, k, v, 0, 2, 0, n -> errorRecoveryLevel = n);
+                case "DefaultTime2Wait" -> {
+                    Integer n = number(v, 0, 3600);
+                    if (n == null) {
+                        answer.add(k, "Reject");
+                    } else {
+                        time2Wait = Math.max(n, 2);
+                        answer.add(k, Integer.toString(time2Wait));
+                    }
+                }
+                case "DefaultTime2Retain" -> numeric(answer, k, v, 0, 3600, 0, n -> time2Retain = n);
+                case "MaxBurstLength" -> numeric(answer, k, v, 512, IscsiServerSettings.MAX_24BIT,
+                        settings.maxBurstLength(), n -> maxBurstLength = n);
+                case "FirstBurstLength" -> {
+                    int cap = settings.firstBurstLength();
+                    Integer offeredMbl = mbl == null ? null : number(mbl, 512, IscsiServerSettings.MAX_24BIT);
+                    cap = Math.min(cap, Math.min(settings.maxBurstLength(), offeredMbl == null ? maxBurstLength : offeredMbl));
+                    numeric(answer, k, v, 512, IscsiServerSettings.MAX_24BIT, cap, n -> firstBurstLength = n);
+                }
+                case "MaxOutstandingR2T" -> numeric(answer, k, v, 1, 65535, settings.maxOutstandingR2t(),
+                        n -> maxOutstandingR2t = n);
+                case "InitialR2T" -> bool(answer, k, v, settings.initialR2t(), true, b -> initialR2t = b);
+                case "ImmediateData" -> bool(answer, k, v, settings.immediateData(), false, b -> immediateData = b);
+                case "DataPDUInOrder", "DataSequenceInOrder" -> bool(answer, k, v, true, true, b -> { });
+                case "IFMarker", "OFMarker" -> bool(answer, k, v, false, false, b -> { });
+                case "IFMarkInt", "OFMarkInt" -> answer.add(k, "Irrelevant");
+                case "iSCSIProtocolLevel" -> numeric(answer, k, v, 0, 31, 1, n -> { });
+                case "TaskReporting" -> answer.add(k, "RFC3720");
+                case "SendTargets", "TargetAlias", "TargetAddress", "TargetPortalGroupTag" -> answer.add(k, "Irrelevant");
+                default -> answer.add(k, "NotUnderstood");
+            }
+        }
+        if (stage == 1 && !declaredMrdsl) {
+            answer.add(OperationalTextKey.MAX_RECV_DATA_SEGMENT_LENGTH.value(),
+                    Integer.toString(settings.maxRecvDataSegmentLength()));
+            declaredMrdsl = true;
+        }
+        return answer;
+    }
+
+    private boolean irrelevantForDiscovery(String key) {
+        return switch (key) {
+            case "MaxConnections", "InitialR2T", "ImmediateData", "MaxBurstLength", "FirstBurstLength",
+                    "MaxOutstandingR2T", "DataPDUInOrder", "DataSequenceInOrder" -> true;
+            default -> false;
+        };
+    }
+
+    private void numeric(TextParameters answer, String k, String v, int min, int max, int ours,
+            java.util.function.IntConsumer result) {
+        if (discovery && irrelevantForDiscovery(k)) {
+            answer.add(k, "Irrelevant");
+            return;
+        }
+        Integer n = number(v, min, max);
+        if (n == null) {
+            answer.add(k, "Reject");
+            return;
+        }
+        int r = Math.min(n, ours); // every numeric key here uses min; DefaultTime2Wait (max) is handled inline
+        result.accept(r);
+        answer.add(k, Integer.toString(r));
+    }
+
+    private void bool(TextParameters answer, String k, String v, boolean ours, boolean or,
+            java.util.function.Consumer<Boolean> result) {
+        if (discovery && irrelevantForDiscovery(k)) {
+            answer.add(k, "Irrelevant");
+            return;
+        }
+        boolean theirs;
+        if (v.equals("Yes")) {
+            theirs = true;
+        } else if (v.equals("No")) {
+            theirs = false;
+        } else {
+            answer.add(k, "Reject");
+            return;
+        }
+        boolean r = or ? (theirs || ours) : (theirs && ours);
+        result.accept(r);
+        answer.add(k, r ? "Yes" : "No");
+    }
+
+    private String pickDigest(String list) {
+        for (String s : list.split(",")) {
+            String d = s.trim();
+            if (d.equals(NONE)) {
+                return NONE;
+            }
+            if (d.equals(CRC32C) && settings.crc32c()) {
+                return CRC32C;
+            }
+        }
+        return null;
+    }
+
+    private static boolean listContains(String list, String value) {
+        for (String s : list.split(",")) {
+            if (s.trim().equals(value)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static Integer number(String v, int min, int max) {
+        try {
+            long n;
+            if (v.startsWith("0x") || v.startsWith("0X")) {
+                n = Long.parseLong(v.substring(2), 16);
+            } else {
+                n = Long.parseLong(v);
+            }
+            if (n < min || n > max) {
+                return null;
+            }
+            return (int) n;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    NegotiatedParameters result() {
+        int fbl = Math.min(firstBurstLength, maxBurstLength);
+        return new NegotiatedParameters(discovery, initiatorName, initiatorAlias, targetName, headerDigest, dataDigest,
+                initiatorMrdsl, settings.maxRecvDataSegmentLength(), maxBurstLength, fbl, immediateData, initialR2t,
+                maxOutstandingR2t, maxConnections, time2Wait, time2Retain, errorRecoveryLevel);
+    }
+}

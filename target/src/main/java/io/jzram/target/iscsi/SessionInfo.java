@@ -1,0 +1,21 @@
+package io.jzram.target.iscsi;
+
+import java.net.SocketAddress;
+import java.time.Instant;
+
+/**
+ * A snapshot of one logged-in session, for {@code jzram sessions}.
+ *
+ * @param initiatorName the initiator's iSCSI name
+ * @param isid the initiator session id, 12 hex digits
+ * @param tsih the target session identifying handle we assigned
+ * @param remote the initiator's address
+ * @param since when the session entered full feature phase
+ * @param discovery true for a discovery session
+ * @param bytesIn bytes received on the session's connection (all PDUs, digests included)
+ * @param bytesOut bytes sent
+ * @param commands SCSI commands received
+ * @param activeTasks SCSI commands accepted and not yet answered
+ */
+public record SessionInfo(String initiatorName, String isid, int tsih, SocketAddress remote, Instant since,
+        boolean discovery, long bytesIn, long bytesOut, long commands, int activeTasks) {}
