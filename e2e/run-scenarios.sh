@@ -94,10 +94,11 @@ for sc in "${SCENARIOS[@]}"; do
       note="target not alive after the scenario (crashed?)"; [ "$rc" -eq 0 ] && rc=1
       tail -n 30 "$E2E_STATE/server.log" >&2
     fi
-    if stop_out=$(target_stop 2>&1); then
-      elog "$stop_out"
+    # not in $(...): the server is this shell's child, and only this shell can wait for its status
+    if target_stop > "$E2E_STATE/stop.out" 2>&1; then
+      elog "$(cat "$E2E_STATE/stop.out")"
     else
-      elog "$stop_out"
+      elog "$(cat "$E2E_STATE/stop.out")"
       note="${note:+$note; }target did not stop cleanly"; [ "$rc" -eq 0 ] && rc=1
     fi
   fi
