@@ -80,6 +80,14 @@ if [ "$E2E_TARGET" = jzram ]; then
     loud "FAILED: the jzram launcher $E2E_JZRAM does not exist (build it, or set E2E_JZRAM)"
     exit 1
   fi
+  # the launcher builds its jar when missing or stale: do it now, not inside a scenario's start
+  t=$(date +%s)
+  if ! v=$("$E2E_JZRAM" --version 2>&1); then
+    echo "$v" | tail -n 30
+    loud "FAILED: $E2E_JZRAM --version failed (the build?)"
+    exit 1
+  fi
+  say "$(echo "$v" | tail -n 1) ready in $(( $(date +%s) - t )) s"
 fi
 "$E2E_DIR/run-scenarios.sh" --target "$E2E_TARGET" "${ARGS[@]}"
 rc=$?

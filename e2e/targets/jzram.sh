@@ -42,7 +42,8 @@ target_alive() {
 
 # stop [--kill]: SIGTERM (orderly: sessions closed, devices reset, memory freed) and up to 30 s
 # to exit, or SIGKILL at once (a crash). Prints the server's RSS before, its exit and how long
-# it took; fails if it had to be killed or exited non-zero after SIGTERM.
+# it took; after SIGTERM fails if it had to be killed, exited non-zero, did not log its orderly
+# stop, logged a device it could not free, or left its control socket.
 target_stop() {
   local pid rc=0 t0 sig=TERM
   pid=$(target_pid)
@@ -50,6 +51,9 @@ target_stop() {
   if ! kill -0 "$pid" 2>/dev/null; then echo "jzram $pid already gone"; rm -f "$E2E_STATE/server.pid"; return 1; fi
   echo "jzram $pid: rss $(rss_kib "$pid") KiB before stop"
   [ "${1:-}" = --kill ] && sig=KILL
+  local log=$E2E_STATE/server.log n_stopped n_unfreed
+  n_stopped=$(grep -c 'JzramServer - stopped' "$log")
+  n_unfreed=$(grep -c 'could not free\|interrupted while freeing' "$log")
   t0=$(date +%s.%N)
   kill -"$sig" "$pid"
   if ! wait_gone "$pid" 30; then
@@ -63,6 +67,17 @@ target_stop() {
     if [ "$sig" = TERM ] && [ $st -ne 127 ] && [ $st -ne 143 ] && [ $st -ne 0 ]; then
       echo "jzram $pid exited with status $st after SIGTERM"; rc=1
     fi
+  fi
+  # an orderly stop resets and removes every device ("JzramServer - stopped"), freeing its
+  # memory, and removes the control socket
+  if [ "$sig" = TERM ]; then
+    if [ "$(grep -c 'JzramServer - stopped' "$log")" -le "$n_stopped" ]; then
+      echo "jzram $pid did not log its orderly stop ('JzramServer - stopped')"; rc=1
+    fi
+    if [ "$(grep -c 'could not free\|interrupted while freeing' "$log")" -gt "$n_unfreed" ]; then
+      echo "jzram $pid could not free every device:"; grep 'could not free\|interrupted while freeing' "$log" | tail -n 5; rc=1
+    fi
+    if [ -e "$E2E_STATE/control.sock" ]; then echo "jzram $pid left its control socket behind"; rc=1; fi
   fi
   rm -f "$E2E_STATE/server.pid"
   echo "jzram $pid stopped (SIG$sig) in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}') s"
