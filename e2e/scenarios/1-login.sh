@@ -3,7 +3,7 @@
 # e2e-timeout: 180
 # Scenario 1, login: SendTargets discovery, login, one disk per exported device with the right
 # size, INQUIRY, VPD pages 0x83/0xb0/0xb2, READ CAPACITY(16) (last LBA, LBPME), the queue's
-# discard limits and rotational flag, logout.
+# discard limits and rotational flag, logout; then 5 more login/I/O/logout cycles.
 . /usr/lib/e2e/guest-lib.sh
 
 step "devices exported by the host"
@@ -90,5 +90,23 @@ done 5< /tmp/devices
 step "logout"
 check "logout" logout_all
 check "no iSCSI disks left" test "$(all_disks | wc -l)" -eq 0
+check "no session left" test -z "$(sessions)"
+
+step "login, I/O, logout: ${E2E_LOGIN_LOOPS:-5} more times"
+read -r name lun bytes < /tmp/devices
+i=0; bad=0
+t0=$(now)
+while [ $i -lt "${E2E_LOGIN_LOOPS:-5}" ]; do
+  if ! login "$iqn" >/dev/null || ! wait_disks "$ndev" 30; then bad=$((bad + 1)); say "cycle $i: login failed"; break; fi
+  sd=$(disk_of_lun "$lun")
+  dd if=/dev/urandom of=/tmp/cyc bs=64k count=16 status=none
+  dd if=/tmp/cyc of=/dev/"$sd" bs=64k oflag=direct status=none &&
+    dd if=/dev/"$sd" of=/tmp/cyc2 bs=64k count=16 iflag=direct status=none &&
+    cmp -s /tmp/cyc /tmp/cyc2 || { bad=$((bad + 1)); say "cycle $i: I/O failed"; }
+  with_timeout 60 iscsiadm -m node --logout >/dev/null || { bad=$((bad + 1)); say "cycle $i: logout failed"; break; }
+  i=$((i + 1))
+done
+expect_eq "login/I/O/logout cycles that failed" 0 "$bad"
+say "$i cycles in $(since "$t0") s"
 check "no session left" test -z "$(sessions)"
 scenario_end
