@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Host-side helpers shared by run-scenarios.sh, the host hook and the target plugins (bash).
 # Needs: E2E_DIR (the e2e/ directory). Target state lives in E2E_STATE (a directory).
 

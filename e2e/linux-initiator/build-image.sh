@@ -100,6 +100,7 @@ owner_pkgs() {
   { dpkg-query -S "$@" 2>/dev/null || true; } | sed 's/: .*//; s/, /\n/g' | sed 's/:.*//' | sort -u
 }
 real_paths() { local p; for p in "$@"; do readlink -f "$p"; done; }
+# shellcheck disable=SC2046 # Debian paths have no blanks
 mapfile -t PKGS < <( { owner_pkgs $(real_paths "${BASE_FILES[@]}" "${FIO_FILES[@]}") "${BASE_FILES[@]}" "${FIO_FILES[@]}" "$VMLINUZ";
                        echo busybox-static; echo open-iscsi; } | sort -u )
 PKG_VERSIONS=$(dpkg-query -W -f '${Package}=${Version}\n' "${PKGS[@]}" 2>/dev/null | sort -u)

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Target plugin: jzram itself, through its command line:
 #   jzram serve --no-shell --listen 127.0.0.1:PORT --advertise 10.0.2.2:PORT \
 #               --control-socket SOCK --device SIZE [--device SIZE...]

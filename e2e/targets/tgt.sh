@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Target plugin: Debian's tgtd, the reference target used to validate the harness.
 # One target (E2E_TGT_IQN), LUN 1.. backed by sparse files in $E2E_STATE with thin provisioning
 # (UNMAP punches holes, so "mem-used" = the allocated bytes of the backing file), listening on
