@@ -45,7 +45,8 @@ public final class BenchMain {
                     .warmupTime(TimeValue.seconds(1))
                     .measurementIterations(quick ? 2 : 5)
                     .measurementTime(TimeValue.seconds(quick ? 1 : 2))
-                    .jvmArgsAppend("-XX:+AlwaysPreTouch", "-Xms3g", "-Xmx3g", "--enable-native-access=ALL-UNNAMED");
+                    .jvmArgsAppend("-XX:+AlwaysPreTouch", "-Xms3g", "-Xmx3g", "--enable-native-access=ALL-UNNAMED",
+                            "-Djzram.bench.corpusFile=" + System.getProperty("jzram.bench.corpusFile", ""));
             Collection<RunResult> results = new Runner(opt.build()).run();
             for (RunResult r : results) {
                 String method = r.getParams().getBenchmark().replaceAll(".*\\.", "");
@@ -69,8 +70,9 @@ public final class BenchMain {
         ByteBuffer all = corpus.toDirectBuffer();
         d.write(all, 0);
         MmStat s = d.mmStat();
+        String file = System.getProperty("jzram.bench.corpusFile", "");
         System.out.printf(Locale.ROOT, "%nmixed corpus: %d pages (%d MiB) from %s%n", corpus.size(),
-                corpus.size() / 256, MixedCorpus.defaultSources());
+                corpus.size() / 256, file.isEmpty() ? MixedCorpus.defaultSources() : file);
         System.out.printf(Locale.ROOT, "mm_stat: %s%n", s);
         System.out.printf(Locale.ROOT, "compression ratio orig_data_size / mem_used_total = %.3f "
                         + "(orig/compr = %.3f, allocator overhead %.1f bytes/page, huge pages %d, same pages %d)%n",

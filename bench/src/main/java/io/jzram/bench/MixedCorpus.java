@@ -38,9 +38,35 @@ public final class MixedCorpus {
                 Paths.get("/usr/share/doc"));
     }
 
-    /** Loads up to {@code megabytes} MiB, an equal share from each source that exists. */
+    /**
+     * Loads up to {@code megabytes} MiB, an equal share from each source that exists; or, when the
+     * system property {@code jzram.bench.corpusFile} names a file (one written by {@link #dump}),
+     * the pages of that file, so that runs on a machine whose installed files changed, and the
+     * kernel zram measured with dd, see exactly the same data.
+     */
     public static MixedCorpus load(int megabytes) {
+        String file = System.getProperty("jzram.bench.corpusFile");
+        if (file != null && !file.isEmpty()) {
+            return fromFile(Path.of(file));
+        }
         return load(defaultSources(), megabytes);
+    }
+
+    /** The whole pages of a file, in order. */
+    public static MixedCorpus fromFile(Path file) {
+        List<byte[]> pages = new ArrayList<>();
+        try (InputStream in = Files.newInputStream(file)) {
+            for (;;) {
+                byte[] page = in.readNBytes(PAGE);
+                if (page.length < PAGE) {
+                    break;
+                }
+                pages.add(page);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the corpus file " + file, e);
+        }
+        return new MixedCorpus(pages.toArray(byte[][]::new));
     }
 
     public static MixedCorpus load(List<Path> sources, int megabytes) {
