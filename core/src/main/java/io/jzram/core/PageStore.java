@@ -289,6 +289,10 @@ final class PageStore implements AutoCloseable {
 
     /** True when the page is one 8-byte word repeated: bytes [8, 4096) equal bytes [0, 4088). */
     static boolean isSameFilled(ByteBuffer data, int off) {
+        // Most pages differ within their first 16 bytes: decide those without building a segment.
+        if (data.getLong(off) != data.getLong(off + 8)) {
+            return false;
+        }
         MemorySegment seg = MemorySegment.ofBuffer(data);
         long base = off - data.position();
         return MemorySegment.mismatch(seg, base, base + PAGE - 8, seg, base + 8, base + PAGE) == -1;
