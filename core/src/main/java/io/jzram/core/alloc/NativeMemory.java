@@ -25,13 +25,18 @@ public final class NativeMemory {
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
 
+    /*
+     * malloc and free are short, never call back into Java and touch no Java heap: "critical"
+     * downcalls skip the thread-state transition that an ordinary downcall pays on every call
+     * (the allocator calls them whenever a chunk is created or emptied, often under overwrite load).
+     */
     private static final MethodHandle MALLOC = LINKER.downcallHandle(
             LIBC.find("malloc").orElseThrow(() -> new ExceptionInInitializerError("no malloc in the C library")),
-            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG), Linker.Option.critical(false));
 
     private static final MethodHandle FREE = LINKER.downcallHandle(
             LIBC.find("free").orElseThrow(() -> new ExceptionInInitializerError("no free in the C library")),
-            FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
+            FunctionDescriptor.ofVoid(ValueLayout.ADDRESS), Linker.Option.critical(false));
 
     /** {@code int malloc_trim(size_t pad)}: glibc only; absent on musl and other C libraries. */
     private static final Optional<MethodHandle> MALLOC_TRIM = LIBC.find("malloc_trim")
