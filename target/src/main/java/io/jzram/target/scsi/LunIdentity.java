@@ -13,9 +13,11 @@ import java.util.Objects;
  *
  * <p>Per-device identifiers are derived deterministically from the target IQN and the device id,
  * so they are stable across restarts of the target and differ between targets:
- * {@link #naa(int)} (the locally assigned NAA designator of VPD page 83h; Linux shows it as
- * {@code wwid} {@code naa.3…} and {@code /dev/disk/by-id/wwn-0x3…}) and {@link #unitSerial(int)}
- * (VPD page 80h). The IQN is compared case-insensitively (iSCSI names are case-folded).
+ * {@link #naa(int)} (the locally assigned NAA designator of VPD page 83h, {@code
+ * /dev/disk/by-id/wwn-0x3…}) and {@link #unitSerial(int)} (VPD page 80h, also in the T10 vendor id
+ * designator). Linux's {@code wwid} is {@code t10.JZRAM   <serial>}: Debian 12's kernel ranks the
+ * longer T10 designator above an 8-byte NAA 3h one (seen in the e2e VM); a 16-byte NAA 6h would
+ * win but needs an IEEE company id, which we do not have. Either way it is stable per device. The IQN is compared case-insensitively (iSCSI names are case-folded).
  *
  * @param targetIqn the target's iSCSI name, e.g. {@code iqn.2026-01.io.jzram:ram}
  * @param vendor T10 VENDOR IDENTIFICATION, at most 8 printable ASCII characters
