@@ -37,6 +37,8 @@ public final class ZramCommandSet implements ScsiCommandSet, AutoCloseable {
     private final List<NexusState> nexuses = new ArrayList<>();
     /** Guarded by topology. */
     private boolean closed;
+    /** Ids of devices that are not published as LUNs (see {@link #setExported}). Guarded by topology. */
+    private final java.util.Set<Integer> unexported = new java.util.HashSet<>();
 
     private final ZramRegistry.Listener listener = new ZramRegistry.Listener() {
         @Override
@@ -78,7 +80,9 @@ public final class ZramCommandSet implements ScsiCommandSet, AutoCloseable {
                 throw new IllegalStateException("command set closed");
             }
             for (ZramDevice device : registry.devices()) {
-                addLun(state, device, UnitAttention.RESET_OCCURRED);
+                if (!unexported.contains(device.id())) {
+                    addLun(state, device, UnitAttention.RESET_OCCURRED);
+                }
             }
             nexuses.add(state);
         }
@@ -108,6 +112,9 @@ public final class ZramCommandSet implements ScsiCommandSet, AutoCloseable {
 
     private void onDeviceAdded(ZramDevice device) {
         synchronized (topology) {
+            if (unexported.contains(device.id())) {
+                return;
+            }
             for (NexusState state : nexuses) {
                 LunState existing = state.lun(device.id());
                 if (existing != null && existing.device == device) {
@@ -122,6 +129,7 @@ public final class ZramCommandSet implements ScsiCommandSet, AutoCloseable {
     private void onDeviceRemoved(ZramDevice device) {
         List<LunState> removed = new ArrayList<>();
         synchronized (topology) {
+            unexported.remove(device.id()); // a later device with this id starts exported again
             for (NexusState state : nexuses) {
                 LunState lun = state.remove(device);
                 if (lun != null) {
@@ -131,6 +139,47 @@ public final class ZramCommandSet implements ScsiCommandSet, AutoCloseable {
             }
         }
         removed.forEach(LunState::close);
+    }
+
+    /**
+     * Publishes or withdraws a device's LUN. Withdrawing removes the LUN from every attached
+     * nexus (REPORTED LUNS DATA HAS CHANGED, its holders released, so the device can be reset
+     * without --force); publishing adds it back (with a reset unit attention, like a new LUN).
+     * The setting belongs to the device id while the device exists; a device created later starts
+     * exported. Idempotent.
+     */
+    public void setExported(int deviceId, boolean exported) {
+        List<LunState> removed = new ArrayList<>();
+        synchronized (topology) {
+            boolean changed = exported ? unexported.remove(deviceId) : unexported.add(deviceId);
+            if (!changed) {
+                return;
+            }
+            ZramDevice device = registry.find(deviceId).orElse(null);
+            if (device == null) {
+                return;
+            }
+            for (NexusState state : nexuses) {
+                if (exported) {
+                    addLun(state, device, UnitAttention.RESET_OCCURRED);
+                    state.nexusAttentions.establish(UnitAttention.REPORTED_LUNS_DATA_CHANGED);
+                } else {
+                    LunState lun = state.remove(device);
+                    if (lun != null) {
+                        removed.add(lun);
+                        state.nexusAttentions.establish(UnitAttention.REPORTED_LUNS_DATA_CHANGED);
+                    }
+                }
+            }
+        }
+        removed.forEach(LunState::close);
+    }
+
+    /** Whether the device with this id is published as a LUN (true for ids the command set has not been told about). */
+    public boolean isExported(int deviceId) {
+        synchronized (topology) {
+            return !unexported.contains(deviceId);
+        }
     }
 
     @Override
