@@ -64,10 +64,6 @@ final class PageStore implements AutoCloseable {
         this.hugeSize = pool.hugeClassSize();
     }
 
-    long pages() {
-        return slots.pages();
-    }
-
     // ---------------------------------------------------------------- read
 
     /** Copies {@code len} bytes of page {@code index} from {@code pageOff} into {@code dst[dstOff]}. */
@@ -251,10 +247,6 @@ final class PageStore implements AutoCloseable {
         });
         stats.pagesCompacted.add(freed);
         return freed;
-    }
-
-    long memUsedTotal() {
-        return pool.totalBytes();
     }
 
     MmStat mmStat(long memLimit) {

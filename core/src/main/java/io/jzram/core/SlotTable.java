@@ -41,7 +41,6 @@ final class SlotTable implements AutoCloseable {
     private static final int SPINS_BEFORE_YIELD = 64;
 
     private final Arena arena;
-    private final long pages;
     /** word[i] at offset 8*i; guarded by slot i's lock. */
     private final MemorySegment words;
     /** meta[i] at offset 4*i; the LOCK bit is the lock, the other bits are guarded by it. */
@@ -51,20 +50,10 @@ final class SlotTable implements AutoCloseable {
         if (pages <= 0 || pages > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("pages out of range: " + pages);
         }
-        this.pages = pages;
         this.arena = Arena.ofShared();
         // Arena memory is zeroed: every slot starts empty and unlocked.
         this.words = arena.allocate(8 * pages, 8);
         this.metas = arena.allocate(4 * pages, 4);
-    }
-
-    long pages() {
-        return pages;
-    }
-
-    /** Bytes of metadata per page (reported in documentation and tests; the kernel uses 16). */
-    static int bytesPerPage() {
-        return 12;
     }
 
     void lock(int index) {

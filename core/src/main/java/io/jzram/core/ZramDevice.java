@@ -5,6 +5,7 @@ import io.jzram.core.compress.CompressionAlgorithms;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -348,7 +349,7 @@ public final class ZramDevice {
             throw busy("being reset or removed");
         }
         return new Holder() {
-            private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+            private final AtomicBoolean closed = new AtomicBoolean();
 
             @Override
             public String who() {
@@ -367,11 +368,6 @@ public final class ZramDevice {
     /** The number of open holders. */
     public int openCount() {
         return holders.get();
-    }
-
-    /** Called by the registry under {@link #admin} protection of removal: see {@link ZramRegistry#hotRemove}. */
-    boolean isClaimed() {
-        return claimed;
     }
 
     // ------------------------------------------------------------------ I/O
