@@ -75,6 +75,13 @@ public final class ZramDevice {
     /** Set while reset or removal holds the device; {@link #open} fails as busy meanwhile. Written under {@link #admin}. */
     private volatile boolean claimed;
 
+    /**
+     * Set for good by {@link #remove}: the device is gone (hot_remove), and init, reset, open and
+     * remove fail with NO_SUCH_DEVICE, so that a stale reference can never allocate memory that
+     * nobody would free. Written under {@link #admin}.
+     */
+    private volatile boolean removed;
+
     /** Settings for the next init; guarded by {@link #admin} for writes, volatile for lock-free reads. */
     private volatile String algorithm = DEFAULT_ALGORITHM;
     private volatile int streams = DEFAULT_STREAMS;
@@ -138,6 +145,7 @@ public final class ZramDevice {
         }
         admin.lock();
         try {
+            checkNotRemoved();
             if (live != null) {
                 throw busy("cannot change disksize of an initialized device; reset it first");
             }
@@ -236,6 +244,7 @@ public final class ZramDevice {
     public void reset(boolean force, Duration timeout) throws ZramException, InterruptedException {
         admin.lock();
         try {
+            checkNotRemoved();
             claim(force);
             try {
                 Generation g = refuseNewWork();
@@ -251,6 +260,51 @@ public final class ZramDevice {
             }
         } finally {
             admin.unlock();
+        }
+    }
+
+    /**
+     * hot_remove's half of the work: the reset sequence, ending not with unclaim but with the
+     * device marked removed (it stays claimed, so it can never be opened again). The registry
+     * calls it without holding its own lock, so a long drain does not hold up other devices.
+     *
+     * @throws ZramException NO_SUCH_DEVICE if already removed; BUSY if open and not forced;
+     *     TIMED_OUT if the drain did not finish in time (the device is then unclaimed,
+     *     uninitialized and still registered, and the next removal or reset resumes the drain)
+     * @throws InterruptedException if interrupted while draining (as for a timeout)
+     */
+    void remove(boolean force, Duration timeout) throws ZramException, InterruptedException {
+        admin.lock();
+        try {
+            checkNotRemoved();
+            claim(force);
+            boolean gone = false;
+            try {
+                Generation g = refuseNewWork();
+                if (g != null) {
+                    drain(g, timeout);
+                    free(g);
+                }
+                removed = true;
+                gone = true;
+            } finally {
+                if (!gone) {
+                    unclaim();
+                }
+            }
+        } finally {
+            admin.unlock();
+        }
+    }
+
+    /** Whether {@link ZramRegistry#hotRemove} removed the device. */
+    public boolean isRemoved() {
+        return removed;
+    }
+
+    private void checkNotRemoved() throws ZramException {
+        if (removed) {
+            throw new ZramException(ZramException.Reason.NO_SUCH_DEVICE, name() + ": removed");
         }
     }
 
@@ -340,12 +394,13 @@ public final class ZramDevice {
     /**
      * Registers a holder: until it is closed, reset and removal fail as busy unless forced.
      *
-     * @throws ZramException BUSY while a reset or removal holds the device
+     * @throws ZramException BUSY while a reset or removal holds the device; NO_SUCH_DEVICE once removed
      */
     public Holder open(String who) throws ZramException {
         holders.incrementAndGet();
         if (claimed) {
             holders.decrementAndGet();
+            checkNotRemoved();
             throw busy("being reset or removed");
         }
         return new Holder() {
@@ -489,6 +544,15 @@ public final class ZramDevice {
             throw new ZramException(ZramException.Reason.NOT_INITIALIZED, name() + ": device is not initialized");
         }
         return g;
+    }
+
+    /**
+     * Enters the live generation as an I/O does and returns what leaves it: an I/O "in flight"
+     * for as long as the caller likes, for tests of draining. Package-private: tests only.
+     */
+    Runnable enterLikeAnIo() throws ZramException {
+        Generation g = enter();
+        return g.gate::exit;
     }
 
     /** Checks sector alignment and bounds; counts failures in invalid_io. */

@@ -13,9 +13,12 @@ import java.util.regex.Pattern;
  * device with the lowest free id (zram0, zram1, …), {@link #hotRemove} resets and removes one,
  * failing as busy while it is in use.
  *
- * <p>Thread-safe. Adding and removing serialise on the registry's monitor; lookups are
- * lock-free. Listeners are called after the change, outside the monitor, on the thread that
- * made it.
+ * <p>Thread-safe. Changes to the set of devices serialise on the registry's monitor; lookups
+ * are lock-free. A removal drains the device's in-flight I/O (up to its timeout) <em>outside</em>
+ * the monitor, under the device's own administrative lock: while it drains, the device is still
+ * listed (its id is not handed out again, {@code hotAdd(id)} fails as busy, a second removal
+ * waits for the first and then finds it gone), and other devices can be added and removed.
+ * Listeners are called after the change, outside the monitor, on the thread that made it.
  */
 public final class ZramRegistry {
 
@@ -81,13 +84,19 @@ public final class ZramRegistry {
      *     device stays registered, uninitialized, and a new removal resumes the drain)
      */
     public void hotRemove(int id, boolean force, Duration timeout) throws ZramException, InterruptedException {
-        ZramDevice device;
-        synchronized (this) {
-            device = devices.get(id);
-            if (device == null) {
+        ZramDevice device = devices.get(id);
+        if (device == null) {
+            throw new ZramException(ZramException.Reason.NO_SUCH_DEVICE, "zram" + id + ": no such device");
+        }
+        try {
+            device.remove(force, timeout); // claim, drain, free: not under the monitor
+        } catch (ZramException e) {
+            if (e.reason() == ZramException.Reason.NO_SUCH_DEVICE) { // a concurrent removal won
                 throw new ZramException(ZramException.Reason.NO_SUCH_DEVICE, "zram" + id + ": no such device");
             }
-            device.reset(force, timeout);
+            throw e;
+        }
+        synchronized (this) {
             devices.remove(id, device);
         }
         for (Listener l : listeners) {

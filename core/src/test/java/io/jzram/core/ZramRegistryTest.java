@@ -53,6 +53,64 @@ class ZramRegistryTest {
     }
 
     @Test
+    void aForcedRemovalThatIsDrainingDoesNotHoldUpTheRestOfTheRegistry() throws Exception {
+        ZramDevice d = registry.hotAdd();
+        d.init(1 << 20);
+        Runnable inFlight = d.enterLikeAnIo();
+        var removal = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                registry.hotRemove(0, true, java.time.Duration.ofSeconds(30));
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+        while (d.isInitialized()) { // the removal has claimed the device and is draining
+            Thread.onSpinWait();
+        }
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(5), () -> {
+            assertThat(registry.hotAdd().id()).as("another device comes at once; id 0 is still taken").isEqualTo(1);
+            registry.hotRemove(1, false, null);
+        });
+        assertThatThrownBy(() -> registry.hotAdd(0)).isInstanceOfSatisfying(ZramException.class,
+                e -> assertThat(e.reason()).isEqualTo(Reason.BUSY));
+        assertThat(removal).isNotDone();
+        assertThat(registry.find(0)).contains(d);
+
+        inFlight.run(); // the last I/O leaves: the drain ends, the memory is freed, the device goes
+        removal.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(registry.find(0)).isEmpty();
+        assertThat(d.isRemoved()).isTrue();
+    }
+
+    @Test
+    void aRemovedDeviceCannotBeSetUpOrOpenedThroughAStaleReference() throws Exception {
+        ZramDevice d = registry.hotAdd();
+        registry.hotRemove(0, false, null);
+        for (org.assertj.core.api.ThrowableAssert.ThrowingCallable call : List.<org.assertj.core.api.ThrowableAssert.ThrowingCallable>of(
+                () -> d.init(1 << 20), () -> d.open("late"), () -> d.reset(true, null), () -> registry.hotRemove(0, true, null))) {
+            assertThatThrownBy(call).isInstanceOfSatisfying(ZramException.class,
+                    e -> assertThat(e.reason()).isEqualTo(Reason.NO_SUCH_DEVICE));
+        }
+        assertThat(d.isInitialized()).isFalse();
+        assertThat(d.openCount()).isZero();
+    }
+
+    @Test
+    void aRemovalThatTimesOutLeavesTheDeviceListedAndTheNextOneFinishesIt() throws Exception {
+        ZramDevice d = registry.hotAdd();
+        d.init(1 << 20);
+        Runnable inFlight = d.enterLikeAnIo();
+        assertThatThrownBy(() -> registry.hotRemove(0, true, java.time.Duration.ofMillis(50)))
+                .isInstanceOfSatisfying(ZramException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TIMED_OUT));
+        assertThat(registry.find(0)).contains(d);
+        assertThat(d.isRemoved()).isFalse();
+        assertThat(d.isInitialized()).isFalse();
+        inFlight.run();
+        registry.hotRemove(0, false, null);
+        assertThat(registry.find(0)).isEmpty();
+    }
+
+    @Test
     void hotRemoveOfAnUnknownDeviceSaysSo() {
         assertThatThrownBy(() -> registry.hotRemove(5, false, null))
                 .isInstanceOfSatisfying(ZramException.class,
