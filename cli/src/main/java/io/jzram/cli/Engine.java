@@ -81,7 +81,7 @@ public final class Engine {
 
     /** The devices as plan steps change them. */
     public RegistryOps ops() {
-        return new RegistryOps(registry, drainTimeout);
+        return new RegistryOps(registry, null, drainTimeout);
     }
 
     Object setupLock() {

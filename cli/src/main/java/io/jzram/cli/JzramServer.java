@@ -118,7 +118,7 @@ public final class JzramServer implements AutoCloseable {
 
     /** A configuration file's devices, created as 'jzram apply' would: all of them, or none. */
     private void createDevices(ConfigFile config) throws IOException {
-        RegistryOps ops = new RegistryOps(registry, settings.drainTimeout());
+        RegistryOps ops = new RegistryOps(registry, null, settings.drainTimeout());
         Plan plan = Planner.plan(config, ops.devices(), null, Planner.Options.DEFAULT, ops.defaultStreams());
         try {
             Applier.apply(plan, ops, new Applier.Listener() {

@@ -231,15 +231,14 @@ class ServeConfigTest {
                 lisen = "127.0.0.1:0"
                 [[device]]
                 size = "4Q"
-                exported = false
+                exported = "no"
                 """.formatted(socket));
         assertThat(client("serve", "--no-shell", "--config", file.toString())).isEqualTo(new Harness.Result(1, "", file + """
                 :3:1: unknown key 'lisen' in [server] (did you mean 'listen'?)
                 """ + file + """
                 :5:8: size "4Q": unknown unit (use K, M, G, T, or KiB…)
                 """ + file + """
-                :6:12: exported = false: not supported yet (the target exports every device as the LUN with its id; \
-                leave the device out of the file, or remove exported)
+                :6:12: exported: expected true or false, not a string
                 jzram: serve:\s""" + file + ": 3 errors, not started\n"));
         assertThat(socket).doesNotExist();
         Files.writeString(file, "[[device]]\nsize = \"1M\"\n");
