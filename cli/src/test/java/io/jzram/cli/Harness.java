@@ -22,13 +22,32 @@ import java.util.Map;
 final class Harness implements AutoCloseable {
     final ZramRegistry registry = new ZramRegistry();
     final List<SessionInfo> sessions = new ArrayList<>();
-    /** The SCSI layer of a target, without the iSCSI server: sessions attach to it directly ({@link #login}). */
-    final ZramCommandSet target = new ZramCommandSet(registry, new LunIdentity("iqn.2026-11.io.jzram:test"));
-    final Engine engine = new Engine(registry, () -> List.copyOf(sessions), target, Duration.ofSeconds(5));
-    final CliContext context = CliContext.client(Map.of("HOME", System.getProperty("java.io.tmpdir")), InputStream.nullInputStream(), false, false)
-            .inServer(engine, false, true);
-    final LocalDispatcher dispatcher = new LocalDispatcher(context, false, 0);
+    /**
+     * The SCSI layer of a target, without the iSCSI server: sessions attach to it directly
+     * ({@link #login}). Null for {@link #withoutTarget()}.
+     */
+    final ZramCommandSet target;
+    final Engine engine;
+    final CliContext context;
+    final LocalDispatcher dispatcher;
     private final java.util.concurrent.atomic.AtomicLong nexusIds = new java.util.concurrent.atomic.AtomicLong();
+
+    Harness() {
+        this(true);
+    }
+
+    private Harness(boolean withTarget) {
+        target = withTarget ? new ZramCommandSet(registry, new LunIdentity("iqn.2026-11.io.jzram:test")) : null;
+        engine = new Engine(registry, () -> List.copyOf(sessions), target, Duration.ofSeconds(5));
+        context = CliContext.client(Map.of("HOME", System.getProperty("java.io.tmpdir")), InputStream.nullInputStream(), false, false)
+                .inServer(engine, false, true);
+        dispatcher = new LocalDispatcher(context, false, 0);
+    }
+
+    /** A harness whose engine has no iSCSI target: no device is a LUN. */
+    static Harness withoutTarget() {
+        return new Harness(false);
+    }
 
     record Result(int status, String out, String err) {}
 
@@ -56,7 +75,9 @@ final class Harness implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        target.close();
+        if (target != null) {
+            target.close();
+        }
         for (var d : registry.devices()) {
             registry.hotRemove(d.id(), true, Duration.ofSeconds(5));
         }
