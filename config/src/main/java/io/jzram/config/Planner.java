@@ -71,9 +71,9 @@ import java.util.TreeMap;
  *       have begun to use it. Last, no step can fail after it (a publication itself does not
  *       fail).</li>
  * </ol>
- * Within each step the export setting follows {@link Step}'s order: an unexported device is
- * withdrawn before it is added or reset (it never flashes up as a LUN, and the sessions let go
- * of it before the reset), an exported one is published after its set-up.
+ * Within each step the export setting follows {@link Step}'s order: a device that ends unexported
+ * is withdrawn before it is added or reset (it never flashes up as a LUN, and the sessions let go
+ * of it before the reset); one the step publishes is published after its set-up.
  *
  * <p>The price of that order: if a creation fails, the devices reconfigured or removed before it
  * are restored (same id, same settings, export setting included) but empty. Data is never

@@ -24,8 +24,13 @@ import java.util.List;
  *       {@code add} (create, restore of a removed device), before its reset (reconfigure,
  *       restore), or on its own (live change). Withdrawing releases every session's holder, so
  *       the reset that follows finds no session holding it;</li>
- *   <li>a device that ends <em>exported</em> is published <b>last</b>, by {@link #configure}
- *       after its disksize: initiators meet it set up, with its new settings;</li>
+ *   <li>a device that ends <em>exported</em> and was not is published <b>last</b>, by
+ *       {@link #configure} after its disksize: initiators meet it set up, with its new
+ *       settings. A device created exported appears as a LUN when it is added, as a hot-added
+ *       device does, and is set up right after (initiators see CAPACITY DATA HAS CHANGED), as
+ *       before the export setting existed. Withdrawing it before its add as well would hide
+ *       that, but withdrawing needs a target, and plans also run on a registry without one,
+ *       where every device reads as exported and a withdrawal fails;</li>
  *   <li>withdrawing a LUN that sessions have is BUSY unless forced: steps pass the plan's
  *       {@code --force} (the planner refused the plan without it when the device was held);
  *       withdrawals of a device that does not exist yet or whose sessions a rollback must
@@ -55,7 +60,7 @@ public sealed interface Step {
 
     /**
      * Device {@code id} comes into being, set up as the file says. An unexported one is withdrawn
-     * before it exists, so it never appears as a LUN; an exported one appears once set up.
+     * before it exists, so it never appears as a LUN; an exported one appears when it is added.
      */
     record Create(int id, DeviceSettings want, Position source) implements Step {
         @Override
@@ -240,8 +245,10 @@ public sealed interface Step {
      * Brings device {@code id} back to {@code old}: nothing if it already is; mem_limit and the
      * export setting alone if only they differ (data kept); else re-created or reset (forced: this
      * is a rollback) and configured as before, empty. The export setting follows the class's
-     * order: withdrawn before the add or the reset, published after the set-up; withdrawals are
-     * forced, a rollback puts back what was, whoever logged in meanwhile.
+     * order: a device that was unexported is withdrawn before the add or the reset; one that was
+     * exported and is not is published again after the set-up (a re-created one appears when it
+     * is added); withdrawals are forced, a rollback puts back what was, whoever logged in
+     * meanwhile.
      */
     static void restore(DeviceOps ops, int id, DeviceSettings old) throws ZramException, InterruptedException {
         var now = ops.find(id);
