@@ -30,13 +30,14 @@ import picocli.CommandLine.Parameters;
         description = {
             "Reads FILE (see config/README.md: [server] and [[device]] tables in TOML), checks it whole, and prints "
                     + "the plan: the devices to create, resize or change (a new disksize, algorithm or number of streams "
-                    + "resets the device: its data is lost; mem_limit changes live), and those the file does not list. "
+                    + "resets the device: its data is lost; mem_limit and exported change live), and those the file does not list. "
                     + "Then it applies the plan. If any step fails, the steps already done are undone in reverse order, "
                     + "so every device has its settings from before (a device that was reset stays empty), and the "
                     + "error names the file and line.",
             "",
             "Devices not in the file are kept unless --prune. Resetting or removing a device that initiators "
-                    + "have open is refused unless --force; a device that is not set up has no data and is never refused. "
+                    + "have open is refused unless --force; a device that is not set up has no data and is never refused for that. "
+                    + "Unexporting a device that initiators have open (exported = false) is refused unless --force too. "
                     + "An invalid file changes nothing: every error is printed as FILE:LINE:COLUMN: message.",
             "",
             "[server] settings take effect when the server starts (serve --config); apply notes those that "
@@ -51,7 +52,7 @@ final class ApplyCommand extends ServerCommand implements ClientSide {
     @Option(names = "--prune", description = "remove the devices that FILE does not list")
     boolean prune;
 
-    @Option(names = "--force", description = "reset or remove devices even while initiators use them, after their in-flight I/O")
+    @Option(names = "--force", description = "reset, remove or unexport devices even while initiators use them, after their in-flight I/O")
     boolean force;
 
     /** FILE's content, read by the client: the server resolves no client path. */

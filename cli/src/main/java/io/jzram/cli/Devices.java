@@ -18,9 +18,16 @@ final class Devices {
 
     /** {@code zram1: failed to reset: Device or resource busy}, with a hint where --force would help. */
     static String failed(ZramDevice device, String what, ZramException e, boolean forceHelps) {
+        return failed(device, what, e, forceHelps, device.openCount());
+    }
+
+    /**
+     * As {@link #failed(ZramDevice, String, ZramException, boolean)}, with the number of holders
+     * that make it busy given: for unexport, the sessions that have the LUN, not every holder.
+     */
+    static String failed(ZramDevice device, String what, ZramException e, boolean forceHelps, int holders) {
         String message = device.name() + ": failed to " + what + ": " + e.reason().strerror();
         if (forceHelps && e.reason() == ZramException.Reason.BUSY) {
-            int holders = device.openCount();
             message += " (" + (holders > 0 ? "in use by " + holders + " holder" + (holders == 1 ? "" : "s") + "; " : "")
                     + "--force to " + what + " it anyway)";
         }

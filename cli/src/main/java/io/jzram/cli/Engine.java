@@ -5,6 +5,7 @@ import io.jzram.config.ServerConfig;
 import io.jzram.core.ZramDevice;
 import io.jzram.core.ZramRegistry;
 import io.jzram.target.iscsi.SessionInfo;
+import io.jzram.target.scsi.ZramCommandSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -12,8 +13,9 @@ import java.util.function.Supplier;
 
 /**
  * What server-side commands act on: the device registry and, when a target is running, its
- * sessions. Commands stay thin: the logic is in {@link ZramRegistry}, {@link ZramDevice} and the
- * iSCSI server; commands only parse, call and format.
+ * sessions and its command set (which devices are exported as LUNs). Commands stay thin: the
+ * logic is in {@link ZramRegistry}, {@link ZramDevice}, {@link ZramCommandSet} and the iSCSI
+ * server; commands only parse, call and format.
  */
 public final class Engine {
     /** How long a forced reset or removal waits for in-flight I/O before it reports a time-out. */
@@ -21,7 +23,8 @@ public final class Engine {
 
     private final ZramRegistry registry;
     private final Supplier<List<SessionInfo>> sessions;
-    private final boolean exported;
+    /** The iSCSI target's SCSI layer, or null when there is no target. */
+    private final ZramCommandSet target;
     private final Duration drainTimeout;
     private final ServerConfig serverConfig;
     /** Serialises zramctl's find-reset-configure-init, so two clients never pick the same free device. */
@@ -30,26 +33,27 @@ public final class Engine {
     /**
      * @param registry the devices
      * @param sessions the target's sessions (empty when there is no target)
-     * @param exported whether every device is exported as the LUN with its id
+     * @param target the iSCSI target's command set over {@code registry}: each device it exports is
+     *     the LUN with its id; null when there is no target (no device is a LUN)
      * @param drainTimeout how long forced resets wait for in-flight I/O
      */
-    public Engine(ZramRegistry registry, Supplier<List<SessionInfo>> sessions, boolean exported, Duration drainTimeout) {
-        this(registry, sessions, exported, drainTimeout, null);
+    public Engine(ZramRegistry registry, Supplier<List<SessionInfo>> sessions, ZramCommandSet target, Duration drainTimeout) {
+        this(registry, sessions, target, drainTimeout, null);
     }
 
     /** @param serverConfig the server's settings as save-config writes them, or null when there is no server */
-    public Engine(ZramRegistry registry, Supplier<List<SessionInfo>> sessions, boolean exported, Duration drainTimeout,
+    public Engine(ZramRegistry registry, Supplier<List<SessionInfo>> sessions, ZramCommandSet target, Duration drainTimeout,
             ServerConfig serverConfig) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
-        this.exported = exported;
+        this.target = target;
         this.drainTimeout = Objects.requireNonNull(drainTimeout, "drainTimeout");
         this.serverConfig = serverConfig;
     }
 
     /** An engine over {@code registry} with no target (tests, and a registry not yet exported). */
     public static Engine standalone(ZramRegistry registry) {
-        return new Engine(registry, List::of, false, DEFAULT_DRAIN_TIMEOUT);
+        return new Engine(registry, List::of, null, DEFAULT_DRAIN_TIMEOUT);
     }
 
     public ZramRegistry registry() {
@@ -65,9 +69,14 @@ public final class Engine {
         return sessions.get().stream().filter(s -> !s.discovery()).toList();
     }
 
-    /** The LUN a device is exported as, or null when devices are not exported. */
+    /** The LUN a device is exported as (its id), or null when it is not: unexported, or no target. */
     public Integer lun(ZramDevice device) {
-        return exported ? device.id() : null;
+        return target != null && target.isExported(device.id()) ? device.id() : null;
+    }
+
+    /** The iSCSI target's command set: the export switch and who uses each LUN. Null when there is no target. */
+    public ZramCommandSet target() {
+        return target;
     }
 
     public Duration drainTimeout() {
@@ -81,7 +90,7 @@ public final class Engine {
 
     /** The devices as plan steps change them. */
     public RegistryOps ops() {
-        return new RegistryOps(registry, drainTimeout);
+        return new RegistryOps(registry, target, drainTimeout);
     }
 
     Object setupLock() {

@@ -39,6 +39,8 @@ import picocli.CommandLine.Spec;
             StatCommand.class,
             CompactCommand.class,
             MemLimitCommand.class,
+            ExportCommand.class,
+            UnexportCommand.class,
             HotAddCommand.class,
             HotRemoveCommand.class,
             ResetCommand.class,

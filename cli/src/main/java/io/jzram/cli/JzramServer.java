@@ -27,11 +27,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running jzram: the devices, the iSCSI target exporting each device as the LUN with its id,
+ * A running jzram: the devices, the iSCSI target exporting each device as the LUN with its id
+ * (unless it is unexported: a configuration's {@code exported = false}, {@code jzram unexport}),
  * and the control socket through which {@code jzram COMMAND} reaches them.
  *
- * <p>{@link #start()} creates the devices asked for, binds the control socket (failing if
- * another server answers there), then the iSCSI portal. {@link #stop()} (idempotent, also from a
+ * <p>{@link #start()} creates the SCSI layer (the command set, which keeps the export setting),
+ * then the devices asked for, so that one a configuration file keeps unexported never appears as
+ * a LUN; then binds the control socket (failing if another server answers there), then the
+ * iSCSI portal. {@link #stop()} (idempotent, also from a
  * shutdown hook) undoes it all: the control socket file is removed, the target stops (sessions
  * are dropped), the devices are reset and removed, so their memory is freed at once.
  */
@@ -87,6 +90,10 @@ public final class JzramServer implements AutoCloseable {
         }
         started = true;
         try {
+            // First: the export setting lives in the command set, and a device of the file that is
+            // to be unexported is withdrawn before it is created. No session can attach before the
+            // portal starts, so nothing sees the devices meanwhile.
+            commandSet = new ZramCommandSet(registry, new LunIdentity(settings.iscsi().targetName()));
             for (DeviceSpec spec : settings.devices()) {
                 ZramDevice d = registry.hotAdd();
                 d.setAlgorithm(spec.algorithm());
@@ -96,9 +103,8 @@ public final class JzramServer implements AutoCloseable {
             if (settings.config() != null) {
                 createDevices(settings.config());
             }
-            commandSet = new ZramCommandSet(registry, new LunIdentity(settings.iscsi().targetName()));
             iscsi = new IscsiServer(settings.iscsi(), commandSet);
-            engine = new Engine(registry, iscsi::sessions, true, settings.drainTimeout(), settings.serverConfig());
+            engine = new Engine(registry, iscsi::sessions, commandSet, settings.drainTimeout(), settings.serverConfig());
             if (settings.controlSocket() != null) {
                 control = new ControlServer(settings.controlSocket(), (request, out, err) ->
                         new LocalDispatcher(baseContext.inServer(engine, request.terminal(), false), request.terminal(), request.width())
@@ -118,7 +124,7 @@ public final class JzramServer implements AutoCloseable {
 
     /** A configuration file's devices, created as 'jzram apply' would: all of them, or none. */
     private void createDevices(ConfigFile config) throws IOException {
-        RegistryOps ops = new RegistryOps(registry, settings.drainTimeout());
+        RegistryOps ops = new RegistryOps(registry, commandSet, settings.drainTimeout());
         Plan plan = Planner.plan(config, ops.devices(), null, Planner.Options.DEFAULT, ops.defaultStreams());
         try {
             Applier.apply(plan, ops, new Applier.Listener() {

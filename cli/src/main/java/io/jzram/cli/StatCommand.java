@@ -39,14 +39,19 @@ final class StatCommand extends ServerCommand {
             if (!sb.isEmpty()) {
                 sb.append('\n');
             }
-            sb.append(render(d, engine.lun(d), bytes));
+            sb.append(render(d, engine.lun(d), engine.target() != null, bytes));
         }
         out().print(sb);
         out().flush();
         return ExitCodes.OK;
     }
 
-    static String render(ZramDevice d, Integer lun, boolean bytes) {
+    /**
+     * @param lun the LUN the device is exported as, or null
+     * @param target whether there is an iSCSI target: then a device without a LUN is said to be
+     *     {@code not exported} (without a target no device is, and saying it of each is noise)
+     */
+    static String render(ZramDevice d, Integer lun, boolean target, boolean bytes) {
         MmStat mm = d.mmStat();
         IoStat io = d.ioStat();
         IoCounters c = d.ioCounters();
@@ -61,6 +66,8 @@ final class StatCommand extends ServerCommand {
                 .append(", streams ").append(d.streams());
         if (lun != null) {
             sb.append(", LUN ").append(lun);
+        } else if (target) {
+            sb.append(", not exported");
         }
         sb.append(", holders ").append(d.openCount()).append('\n');
         sb.append("mm_stat ").append(mm).append('\n');

@@ -130,4 +130,44 @@ class ApplyCommandTest {
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.err()).isEqualTo("jzram: cannot read " + dir.resolve("nothing.toml") + ": No such file or directory\n");
     }
+
+    @Test
+    void unexporting_a_device_a_session_has_needs_force_then_the_lun_is_gone_and_exporting_brings_it_back() throws Exception {
+        h.ok("zramctl", "-f", "-s", "64M");
+        h.ok("zramctl", "-f", "-s", "16M");
+        Path f = file("""
+                [[device]]
+                size = "64M"
+                [[device]]
+                size = "16M"
+                exported = false
+                """);
+        try (var session = h.login("iqn.1993-08.org.debian:01:cafe")) {
+            assertThat(h.run("apply", f.toString())).isEqualTo(new Harness.Result(1, f + """
+                    : 1 change
+                      change zram1: exported yes -> no (live); in use by 1 holder
+                    unchanged: zram0
+                    """, f + """
+                    :5:12: zram1: in use by 1 holder; unexporting it withdraws its LUN from logged-in initiators (--force to do it anyway)
+                    jzram: apply:\s""" + f + ": refused, nothing applied\n"));
+            assertThat(h.target.sessionsUsing(1)).isEqualTo(1);
+
+            assertThat(h.run("apply", "--force", f.toString()).status()).isZero();
+            assertThat(h.target.sessionsUsing(1)).isZero();
+            assertThat(h.registry.find(1).orElseThrow().openCount()).as("the session let go of it").isZero();
+            assertThat(h.ok("zramctl", "--raw", "-n", "-o", "NAME,DISKSIZE,LUN")).isEqualTo("/dev/zram0 64M 0\n/dev/zram1 16M \n");
+            assertThat(h.ok("stat", "zram1")).startsWith("zram1: disksize 16M, algorithm lz4, streams "
+                    + h.registry.find(1).orElseThrow().streams() + ", not exported, holders 0\n");
+
+            Files.writeString(f, "[[device]]\nsize = \"64M\"\n[[device]]\nsize = \"16M\"\n");
+            assertThat(h.run("apply", f.toString()).out()).isEqualTo(f + """
+                    : 1 change
+                      change zram1: exported no -> yes (live)
+                    unchanged: zram0
+                    applied 1 change
+                    """);
+            assertThat(h.target.sessionsUsing(1)).isEqualTo(1);
+            assertThat(h.ok("zramctl", "--raw", "-n", "-o", "NAME,LUN", "zram1")).isEqualTo("/dev/zram1 1\n");
+        }
+    }
 }

@@ -2,6 +2,11 @@ package io.jzram.cli;
 
 import io.jzram.core.ZramRegistry;
 import io.jzram.target.iscsi.SessionInfo;
+import io.jzram.target.scsi.ItNexus;
+import io.jzram.target.scsi.LunIdentity;
+import io.jzram.target.scsi.ScsiCommandSet;
+import io.jzram.target.scsi.ZramCommandSet;
+import java.net.InetSocketAddress;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -10,14 +15,39 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Runs commands as the server runs them, against a registry of its own (no iSCSI). */
+/**
+ * Runs commands as the server runs them, against a registry of its own and the target's SCSI
+ * layer over it (no iSCSI server: {@link #login} attaches a session as a login would).
+ */
 final class Harness implements AutoCloseable {
     final ZramRegistry registry = new ZramRegistry();
     final List<SessionInfo> sessions = new ArrayList<>();
-    final Engine engine = new Engine(registry, () -> List.copyOf(sessions), true, Duration.ofSeconds(5));
-    final CliContext context = CliContext.client(Map.of("HOME", System.getProperty("java.io.tmpdir")), InputStream.nullInputStream(), false, false)
-            .inServer(engine, false, true);
-    final LocalDispatcher dispatcher = new LocalDispatcher(context, false, 0);
+    /**
+     * The SCSI layer of a target, without the iSCSI server: sessions attach to it directly
+     * ({@link #login}). Null for {@link #withoutTarget()}.
+     */
+    final ZramCommandSet target;
+    final Engine engine;
+    final CliContext context;
+    final LocalDispatcher dispatcher;
+    private final java.util.concurrent.atomic.AtomicLong nexusIds = new java.util.concurrent.atomic.AtomicLong();
+
+    Harness() {
+        this(true);
+    }
+
+    private Harness(boolean withTarget) {
+        target = withTarget ? new ZramCommandSet(registry, new LunIdentity("iqn.2026-11.io.jzram:test")) : null;
+        engine = new Engine(registry, () -> List.copyOf(sessions), target, Duration.ofSeconds(5));
+        context = CliContext.client(Map.of("HOME", System.getProperty("java.io.tmpdir")), InputStream.nullInputStream(), false, false)
+                .inServer(engine, false, true);
+        dispatcher = new LocalDispatcher(context, false, 0);
+    }
+
+    /** A harness whose engine has no iSCSI target: no device is a LUN. */
+    static Harness withoutTarget() {
+        return new Harness(false);
+    }
 
     record Result(int status, String out, String err) {}
 
@@ -37,8 +67,17 @@ final class Harness implements AutoCloseable {
         return r.out();
     }
 
+    /** A logged-in initiator as the SCSI layer sees it: it has (and holds) every exported device. */
+    ScsiCommandSet.NexusHandle login(String initiator) {
+        return target.attach(new ItNexus(nexusIds.incrementAndGet(), initiator, "400001370000",
+                InetSocketAddress.createUnresolved("127.0.0.1", 40000)));
+    }
+
     @Override
     public void close() throws Exception {
+        if (target != null) {
+            target.close();
+        }
         for (var d : registry.devices()) {
             registry.hotRemove(d.id(), true, Duration.ofSeconds(5));
         }

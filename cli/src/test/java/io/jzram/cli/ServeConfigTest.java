@@ -186,6 +186,48 @@ class ServeConfigTest {
     }
 
     @Test
+    void an_unexported_device_of_the_file_is_no_lun_until_apply_exports_it() throws Exception {
+        Path socket = dir.resolve("run/control.sock");
+        Path file = dir.resolve("jzram.toml");
+        String text = """
+                [server]
+                listen = "127.0.0.1:0"
+                iqn = "iqn.2026-11.io.jzram:staging"
+                control_socket = "%s"
+
+                [[device]]
+                size = "64M"
+
+                [[device]]
+                size = "32M"
+                exported = false
+                """.formatted(socket);
+        Files.writeString(file, text);
+        int port = serve(dir, "--config", file.toString());
+        assertThat(client("zramctl", "--control-socket", socket.toString(), "--raw", "-o", "NAME,DISKSIZE,LUN"))
+                .isEqualTo(new Harness.Result(0, "NAME DISKSIZE LUN\n/dev/zram0 64M 0\n/dev/zram1 32M \n", ""));
+        assertThat(client("save-config", "--control-socket", socket.toString()).out())
+                .contains("[[device]]\nid = 1\nsize = \"32M\"\nalgorithm = \"lz4\"\nexported = false\n");
+        // A real initiator: REPORT LUNS (iscsi-ls) leaves zram1 out.
+        assertThat(luns(port, "iqn.2026-11.io.jzram:staging")).isEqualTo(Map.of(0, 64 * M));
+
+        Files.writeString(file, text.replace("exported = false", "exported = true"));
+        assertThat(client("apply", file.toString())).isEqualTo(new Harness.Result(0, file + """
+                : 1 change
+                  change zram1: exported no -> yes (live)
+                unchanged: zram0
+                applied 1 change
+                """, ""));
+        assertThat(luns(port, "iqn.2026-11.io.jzram:staging")).isEqualTo(Map.of(0, 64 * M, 1, 32 * M));
+        assertThat(client("zramctl", "--control-socket", socket.toString(), "--raw", "-n", "-o", "NAME,LUN", "zram1").out())
+                .isEqualTo("/dev/zram1 1\n");
+
+        process.destroy();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isZero();
+    }
+
+    @Test
     void options_win_over_the_file_and_the_file_over_the_defaults() throws Exception {
         Path socket = dir.resolve("c.sock");
         Path file = dir.resolve("site.toml");
@@ -231,15 +273,14 @@ class ServeConfigTest {
                 lisen = "127.0.0.1:0"
                 [[device]]
                 size = "4Q"
-                exported = false
+                exported = "no"
                 """.formatted(socket));
         assertThat(client("serve", "--no-shell", "--config", file.toString())).isEqualTo(new Harness.Result(1, "", file + """
                 :3:1: unknown key 'lisen' in [server] (did you mean 'listen'?)
                 """ + file + """
                 :5:8: size "4Q": unknown unit (use K, M, G, T, or KiB…)
                 """ + file + """
-                :6:12: exported = false: not supported yet (the target exports every device as the LUN with its id; \
-                leave the device out of the file, or remove exported)
+                :6:12: exported: expected true or false, not a string
                 jzram: serve:\s""" + file + ": 3 errors, not started\n"));
         assertThat(socket).doesNotExist();
         Files.writeString(file, "[[device]]\nsize = \"1M\"\n");

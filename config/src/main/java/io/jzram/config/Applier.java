@@ -35,9 +35,12 @@ import java.util.List;
  * </ul>
  *
  * <h2>What is guaranteed after a failure</h2>
- * When every undo succeeds, each device exists or not, and has the disksize, algorithm, streams
- * and mem_limit, exactly as before the apply. Devices a step reset or removed are back empty:
- * contents are never restored.
+ * When every undo succeeds, each device exists or not, and has the disksize, algorithm, streams,
+ * mem_limit and export setting, exactly as before the apply (an id whose creation was undone has
+ * no export setting left: a device created later with it starts exported). Devices a step reset
+ * or removed are back empty: contents are never restored. A LUN the plan withdrew is published
+ * again, and one it published is withdrawn again, forced: initiators see the LUNs they saw
+ * before (after a REPORTED LUNS DATA HAS CHANGED each time).
  */
 public final class Applier {
     private Applier() {}
@@ -94,14 +97,18 @@ public final class Applier {
         }
     }
 
-    /** Whether a step that failed had got as far as throwing its device's data away. */
+    /**
+     * Whether a step that failed had got as far as throwing its device's data away. A reconfigure
+     * withdraws the LUN before its reset, and that loses nothing: the export setting is left out
+     * of the comparison.
+     */
     private static boolean lostData(Step step, DeviceOps ops) {
         DeviceSettings had = switch (step) {
             case Step.Remove r -> r.had();
             case Step.Reconfigure r -> r.had();
             default -> null;
         };
-        return had != null && !ops.find(step.id()).map(d -> d.settings().equals(had)).orElse(false);
+        return had != null && !ops.find(step.id()).map(d -> d.settings().withExported(had.exported()).equals(had)).orElse(false);
     }
 
     /** One undo that failed. */

@@ -250,12 +250,12 @@ public final class ConfigValidator {
         String algorithm = algorithm(s.get("algorithm"));
         long memLimit = memLimit(s.get("mem_limit"));
         int streams = streams(s.get("streams"));
-        exported(s.get("exported"));
+        boolean exported = exported(s.get("exported"));
         lun(s.get("lun"), id);
         if (errors.size() > before || id < 0) {
             return null;
         }
-        return new DeviceConfig(id, size, algorithm, memLimit, streams, s.at(), positions);
+        return new DeviceConfig(id, size, algorithm, memLimit, streams, exported, s.at(), positions);
     }
 
     /**
@@ -324,26 +324,25 @@ public final class ConfigValidator {
     }
 
     /**
-     * exported: true (the default). false is refused: the target exports every device of the
-     * registry as the LUN with its id, and cannot leave one out yet.
+     * exported: true (the default) publishes the device as the iSCSI LUN with its id; false keeps
+     * it on the server and away from every initiator (not a LUN, not held by sessions). Only a
+     * boolean: {@code "no"} or {@code 0} could be read either way.
      */
-    private void exported(Value v) {
+    private boolean exported(Value v) {
         if (v == null) {
-            return;
+            return true;
         }
         if (!(v.value() instanceof Boolean b)) {
             typeError(v, "exported", "true or false");
-            return;
+            return true;
         }
-        if (!b) {
-            error(v, "exported = false: not supported yet (the target exports every device as the LUN with its id; "
-                    + "leave the device out of the file, or remove exported)");
-        }
+        return b;
     }
 
     /**
      * lun: must be the device's id. The target numbers each device's LUN with its id; a file that
      * asks for another LUN would be silently wrong, so it is an error until the target maps LUNs.
+     * It is checked with {@code exported = false} too: the LUN the device would have if exported.
      */
     private void lun(Value v, int id) {
         Long n = integer(v, "lun", "a LUN equal to the device's id");

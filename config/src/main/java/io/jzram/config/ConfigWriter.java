@@ -9,7 +9,8 @@ import java.util.stream.Collectors;
  * their exact short form, nothing that changes between two runs), so that save → apply on a fresh
  * server → save gives the same text. Keys at their default are left out where the default is
  * the server's own (streams: one per CPU; mem_limit: none), so a saved file moves to a machine
- * with other CPUs and means "the default" there too.
+ * with other CPUs and means "the default" there too; {@code exported} is written only for an
+ * unexported device ({@code exported = false}: the default, true, is left out).
  */
 public final class ConfigWriter {
     private ConfigWriter() {}
@@ -53,6 +54,9 @@ public final class ConfigWriter {
             }
             if (s.streams() != defaultStreams) {
                 b.append("streams = ").append(s.streams()).append('\n');
+            }
+            if (!s.exported()) {
+                b.append("exported = false\n");
             }
         });
         return b.toString();

@@ -11,10 +11,12 @@ import java.util.Map;
  * @param algorithm the compression algorithm
  * @param memLimit mem_limit in bytes, rounded up to 4 KiB; 0 = none
  * @param streams compression streams; 0 = the default (one per CPU of the server)
+ * @param exported whether the device is published as the iSCSI LUN with its id (the default);
+ *     false = it exists on the server, and no initiator sees it
  * @param at where the {@code [[device]]} header is
  * @param positions where each key's value is
  */
-public record DeviceConfig(int id, long size, String algorithm, long memLimit, int streams, Position at,
+public record DeviceConfig(int id, long size, String algorithm, long memLimit, int streams, boolean exported, Position at,
         Map<String, Position> positions) {
 
     public DeviceConfig {
@@ -22,8 +24,8 @@ public record DeviceConfig(int id, long size, String algorithm, long memLimit, i
     }
 
     /** A device as code (tests, the writer) wants it, at no place in a file. */
-    public static DeviceConfig of(int id, long size, String algorithm, long memLimit, int streams) {
-        return new DeviceConfig(id, size, algorithm, memLimit, streams, null, Map.of());
+    public static DeviceConfig of(int id, long size, String algorithm, long memLimit, int streams, boolean exported) {
+        return new DeviceConfig(id, size, algorithm, memLimit, streams, exported, null, Map.of());
     }
 
     public String name() {

@@ -37,4 +37,11 @@ public interface DeviceOps {
 
     /** disksize: sets the device up. */
     void init(int id, long size) throws ZramException;
+
+    /**
+     * Publishes or withdraws device {@code id}'s LUN (the id needs no device: withdrawn before
+     * the device is added, it never appears). Idempotent. Withdrawing a LUN that logged-in
+     * sessions have is BUSY unless {@code force}.
+     */
+    void setExported(int id, boolean exported, boolean force) throws ZramException;
 }

@@ -12,20 +12,24 @@ import java.util.TreeMap;
  *
  * <h2>States</h2>
  * A device is <em>absent</em>, <em>present but not set up</em> (disksize 0: it has settings but
- * no data) or <em>set up</em> (it has a disksize and, maybe, data). A file says, for each id it
- * lists, absent never: present not set up ({@code size = 0}) or set up, with four settings
- * (disksize, algorithm, streams, mem_limit). Ids the file does not list it says nothing about,
- * unless {@code --prune} makes the file the whole truth: then they should be absent.
+ * no data) or <em>set up</em> (it has a disksize and, maybe, data); independently, a present
+ * device is <em>exported</em> (the iSCSI LUN with its id, held by every logged-in session) or
+ * <em>unexported</em> (no initiator sees it, no session holds it). A file says, for each id it
+ * lists, absent never: present not set up ({@code size = 0}) or set up, with five settings
+ * (disksize, algorithm, streams, mem_limit, exported). Ids the file does not list it says
+ * nothing about, unless {@code --prune} makes the file the whole truth: then they should be
+ * absent.
  *
  * <h2>From a live device to a wanted one</h2>
  * <ul>
  *   <li>absent → wanted: {@link Step.Create};</li>
  *   <li>settings equal: nothing (unchanged);</li>
- *   <li>only mem_limit differs: {@link Step.SetMemLimit}, live, the data kept (the kernel's
- *       mem_limit can be written at any time too);</li>
+ *   <li>only mem_limit and/or exported differ: {@link Step.ChangeLive}, live, the data kept (the
+ *       kernel's mem_limit can be written at any time too; a LUN is withdrawn or published
+ *       without touching the device);</li>
  *   <li>disksize, algorithm or streams differ: {@link Step.Reconfigure}, a reset and a new set-up,
  *       because the engine, like the kernel, refuses to change them on a set-up device. The
- *       device's data is lost, which the plan says;</li>
+ *       device's data is lost, which the plan says; mem_limit and exported come along;</li>
  *   <li>present, not in the file, {@code --prune}: {@link Step.Remove}; without {@code --prune}
  *       it is kept and listed as such.</li>
  * </ul>
@@ -33,10 +37,14 @@ import java.util.TreeMap;
  * <h2>Invariants the plan guarantees before anything runs</h2>
  * <ul>
  *   <li>A step that throws data away (a reset or removal of a set-up device) is refused while
- *       the device is held (an iSCSI session is logged in: every session holds every device)
- *       unless {@code --force}: every such refusal is found here, before any step runs, so a
- *       refused plan changes nothing. A device that is not set up has no data and is never
+ *       the device is held (an iSCSI session is logged in: every session holds every exported
+ *       device) unless {@code --force}: every such refusal is found here, before any step runs,
+ *       so a refused plan changes nothing. A device that is not set up has no data and is never
  *       refused for being held (zramctl's {@code -s} rule).</li>
+ *   <li>Unexporting a held device (live, or with a reconfiguration) is refused the same way
+ *       unless {@code --force}, at the {@code exported} key: withdrawing a disk from logged-in
+ *       initiators is as disruptive as hot-removing it, set up or not (the target refuses it
+ *       too, so {@code jzram unexport} and a file agree). Exporting is never refused.</li>
  *   <li>Removal needs {@code --prune}: a file that lists some devices must not destroy the
  *       others by accident, e.g. the smaller file of a colleague.</li>
  *   <li>Each id gets at most one step.</li>
@@ -49,21 +57,34 @@ import java.util.TreeMap;
  *       anything new is allocated, and each one's precondition (not busy, or forced) was checked
  *       above for all of them together, so that the likeliest failure, a busy device, stops the
  *       plan before it starts rather than in its middle;</li>
- *   <li><b>mem_limit changes</b>: live, exactly reversible, never fail on a valid value;</li>
- *   <li><b>creations</b> last (ids ascending, each with exactly its id): a new device is a new LUN, announced to every logged-in initiator (REPORTED
- *       LUNS DATA CHANGED). Last, initiators see new LUNs only once everything else is in place,
- *       and a rollback rarely has to take a LUN away that an initiator may have begun to use; the
- *       likeliest failure of a creation, memory, comes after the removals freed theirs.</li>
+ *   <li><b>live changes</b> that publish no LUN (mem_limit, withdrawals): exactly reversible,
+ *       never fail on a valid value (a withdrawal only if a session logged in since the plan
+ *       was made, without {@code --force});</li>
+ *   <li><b>creations</b> (ids ascending, each with exactly its id): a new device is a new LUN,
+ *       announced to every logged-in initiator (REPORTED LUNS DATA CHANGED). Late, initiators see
+ *       new LUNs only once everything else is in place, and a rollback rarely has to take a LUN
+ *       away that an initiator may have begun to use; the likeliest failure of a creation,
+ *       memory, comes after the removals freed theirs;</li>
+ *   <li><b>live changes that publish a LUN</b> (exported false → true) last, for the reason
+ *       creations come late: a publication is a new LUN for initiators, and one undone by the
+ *       rollback of a later failing step would be withdrawn, forced, from initiators that may
+ *       have begun to use it. Last, no step can fail after it (a publication itself does not
+ *       fail).</li>
  * </ol>
- * The price of that order: if a creation fails, the devices reconfigured or removed before it
- * are restored (same id, same settings) but empty. Data is never brought back by a rollback; the
- * plan lists every step that loses data, and {@code --dry-run} shows it without applying.
+ * Within each step the export setting follows {@link Step}'s order: a device that ends unexported
+ * is withdrawn before it is added or reset (it never flashes up as a LUN, and the sessions let go
+ * of it before the reset); one the step publishes is published after its set-up.
+ *
+ * <p>The price of that order: if a creation fails, the devices reconfigured or removed before it
+ * are restored (same id, same settings, export setting included) but empty. Data is never
+ * brought back by a rollback; the plan lists every step that loses data, and {@code --dry-run}
+ * shows it without applying.
  */
 public final class Planner {
     private Planner() {}
 
     /**
-     * @param force resets and removals go ahead while devices are held
+     * @param force resets, removals and unexports go ahead while devices are held
      * @param prune devices not in the file are removed
      */
     public record Options(boolean force, boolean prune) {
@@ -81,14 +102,16 @@ public final class Planner {
         live.forEach(d -> now.put(d.id(), d));
         List<Step> removals = new ArrayList<>();
         List<Step> reconfigurations = new ArrayList<>();
-        List<Step> limits = new ArrayList<>();
+        List<Step> liveChanges = new ArrayList<>();
         List<Step> creations = new ArrayList<>();
+        List<Step> publications = new ArrayList<>();
         List<Integer> unchanged = new ArrayList<>();
         List<LiveDevice> kept = new ArrayList<>();
         List<ConfigError> refusals = new ArrayList<>();
 
         for (DeviceConfig d : file.devices()) {
-            DeviceSettings want = new DeviceSettings(d.size(), d.algorithm(), d.memLimit(), d.streams() == 0 ? defaultStreams : d.streams());
+            DeviceSettings want = new DeviceSettings(d.size(), d.algorithm(), d.memLimit(),
+                    d.streams() == 0 ? defaultStreams : d.streams(), d.exported());
             LiveDevice is = now.get(d.id());
             if (is == null) {
                 creations.add(new Step.Create(d.id(), want, d.at()));
@@ -98,7 +121,9 @@ public final class Planner {
             if (had.equals(want)) {
                 unchanged.add(d.id());
             } else if (!had.needsReset(want)) {
-                limits.add(new Step.SetMemLimit(d.id(), had, want, d.position("mem_limit")));
+                Step.ChangeLive step = new Step.ChangeLive(d.id(), had, want, is.holders(), options.force(),
+                        d.position(had.memLimit() != want.memLimit() ? "mem_limit" : "exported"));
+                (step.publishes() ? publications : liveChanges).add(step);
             } else {
                 Position where = firstChange(d, had, want);
                 Step step = new Step.Reconfigure(d.id(), had, want, is.holders(), options.force(), where);
@@ -109,6 +134,12 @@ public final class Planner {
                             + (had.size() != want.size() ? "resizing" : "changing") + " it resets it and loses its data"
                             + " (--force to do it anyway)"));
                 }
+            }
+            // Rule: withdrawing the LUN of a held device is refused, unless --force (set up or not: the
+            // initiators lose a disk either way).
+            if (had.exported() && !want.exported() && is.holders() > 0 && !options.force()) {
+                refusals.add(new ConfigError(file.name(), d.position("exported"), d.name() + ": " + inUse(is)
+                        + "; unexporting it withdraws its LUN from logged-in initiators (--force to do it anyway)"));
             }
         }
         for (LiveDevice is : now.values()) {
@@ -129,8 +160,9 @@ public final class Planner {
         List<Step> steps = new ArrayList<>();
         steps.addAll(removals);
         steps.addAll(reconfigurations);
-        steps.addAll(limits);
+        steps.addAll(liveChanges);
         steps.addAll(creations);
+        steps.addAll(publications);
         refusals.sort(ConfigError.ORDER);
         return new Plan(file, steps, unchanged, kept, serverNotes(file, running), refusals, defaultStreams);
     }

@@ -3,29 +3,43 @@ package io.jzram.config;
 import io.jzram.core.ZramDevice;
 import io.jzram.core.ZramException;
 import io.jzram.core.ZramRegistry;
+import io.jzram.target.scsi.ZramCommandSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
-/** {@link DeviceOps} on a {@link ZramRegistry}. */
+/**
+ * {@link DeviceOps} on a {@link ZramRegistry} and, for the export setting, the iSCSI target's
+ * {@link ZramCommandSet}. Without a target (a registry no initiator can reach) every device reads
+ * as exported, publishing is a no-op and withdrawing fails: there is nothing to withdraw from, and
+ * pretending it worked would let a file's {@code exported = false} read as done.
+ */
 public final class RegistryOps implements DeviceOps {
     private final ZramRegistry registry;
+    /** Null: no iSCSI target. */
+    private final ZramCommandSet target;
     private final Duration drainTimeout;
 
-    /** @param drainTimeout how long a forced reset or removal waits for in-flight I/O */
-    public RegistryOps(ZramRegistry registry, Duration drainTimeout) {
+    /**
+     * @param target the iSCSI target over {@code registry}, or null when there is none
+     * @param drainTimeout how long a forced reset or removal waits for in-flight I/O
+     */
+    public RegistryOps(ZramRegistry registry, ZramCommandSet target, Duration drainTimeout) {
         this.registry = Objects.requireNonNull(registry, "registry");
+        this.target = target;
         this.drainTimeout = Objects.requireNonNull(drainTimeout, "drainTimeout");
     }
 
     @Override
     public List<LiveDevice> devices() {
-        return registry.devices().stream().map(RegistryOps::live).toList();
+        return registry.devices().stream().map(this::live).toList();
     }
 
     /** A device's settings and holders now. */
-    public static LiveDevice live(ZramDevice d) {
-        return new LiveDevice(d.id(), new DeviceSettings(d.diskSize(), d.algorithm(), d.memLimit(), d.streams()), d.openCount());
+    private LiveDevice live(ZramDevice d) {
+        boolean exported = target == null || target.isExported(d.id());
+        return new LiveDevice(d.id(), new DeviceSettings(d.diskSize(), d.algorithm(), d.memLimit(), d.streams(), exported),
+                d.openCount());
     }
 
     @Override
@@ -67,5 +81,21 @@ public final class RegistryOps implements DeviceOps {
     @Override
     public void init(int id, long size) throws ZramException {
         registry.lookup(Integer.toString(id)).init(size);
+    }
+
+    /**
+     * The target's switch ({@link ZramCommandSet#setExported}): BUSY when withdrawing a LUN
+     * sessions have, without {@code force}. Without a target, publishing is a no-op (every device
+     * reads as exported already) and withdrawing fails with INVALID_ARGUMENT.
+     */
+    @Override
+    public void setExported(int id, boolean exported, boolean force) throws ZramException {
+        if (target == null) {
+            if (!exported) {
+                throw new ZramException(ZramException.Reason.INVALID_ARGUMENT, "zram" + id + ": cannot unexport: no iSCSI target");
+            }
+            return;
+        }
+        target.setExported(id, exported, force);
     }
 }

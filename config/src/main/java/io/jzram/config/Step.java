@@ -8,11 +8,34 @@ import java.util.List;
  * One change of a {@link Plan}: it says what it does, applies itself, and undoes itself.
  *
  * <p>{@link #undo} brings the device back to the settings it had before the plan (existence,
- * disksize, algorithm, streams, mem_limit) from <em>any</em> state {@link #apply} may have left
- * it in, partial ones included: it first looks at the device and does nothing when the settings
- * are already the old ones, so undoing a step that failed before it changed anything changes
- * nothing (and never resets a device whose data is still there). What undo cannot bring back is
- * data: a device that was reset or removed comes back empty.
+ * disksize, algorithm, streams, mem_limit, export setting) from <em>any</em> state {@link #apply}
+ * may have left it in, partial ones included: it first looks at the device and does nothing when
+ * the settings are already the old ones, so undoing a step that failed before it changed anything
+ * changes nothing (and never resets a device whose data is still there). What undo cannot bring
+ * back is data: a device that was reset or removed comes back empty.
+ *
+ * <h2>The export setting and the order of primitives</h2>
+ * The target keeps the setting by device id, and an id withdrawn before its device is added keeps
+ * the device from ever appearing as a LUN (see {@code ZramCommandSet.setExported}). Every step
+ * uses that, so that initiators never see a LUN that the file (or, in a rollback, the old state)
+ * says they must not, and so that sessions let go of a device before it is reset:
+ * <ul>
+ *   <li>a device that ends <em>unexported</em> is withdrawn <b>first</b>: before its
+ *       {@code add} (create, restore of a removed device), before its reset (reconfigure,
+ *       restore), or on its own (live change). Withdrawing releases every session's holder, so
+ *       the reset that follows finds no session holding it;</li>
+ *   <li>a device that ends <em>exported</em> and was not is published <b>last</b>, by
+ *       {@link #configure} after its disksize: initiators meet it set up, with its new
+ *       settings. A device created exported appears as a LUN when it is added, as a hot-added
+ *       device does, and is set up right after (initiators see CAPACITY DATA HAS CHANGED), as
+ *       before the export setting existed. Withdrawing it before its add as well would hide
+ *       that, but withdrawing needs a target, and plans also run on a registry without one,
+ *       where every device reads as exported and a withdrawal fails;</li>
+ *   <li>withdrawing a LUN that sessions have is BUSY unless forced: steps pass the plan's
+ *       {@code --force} (the planner refused the plan without it when the device was held);
+ *       withdrawals of a device that does not exist yet or whose sessions a rollback must
+ *       override are forced.</li>
+ * </ul>
  */
 public sealed interface Step {
     /** The device the step changes. */
@@ -35,7 +58,10 @@ public sealed interface Step {
         return "zram" + id();
     }
 
-    /** Device {@code id} comes into being, set up as the file says. */
+    /**
+     * Device {@code id} comes into being, set up as the file says. An unexported one is withdrawn
+     * before it exists, so it never appears as a LUN; an exported one appears when it is added.
+     */
     record Create(int id, DeviceSettings want, Position source) implements Step {
         @Override
         public String describe(int defaultStreams) {
@@ -49,16 +75,25 @@ public sealed interface Step {
 
         @Override
         public void apply(DeviceOps ops) throws ZramException, InterruptedException {
+            if (!want.exported()) {
+                ops.setExported(id, false, true); // no device yet, so no session: force changes nothing
+            }
             ops.add(id);
             configure(ops, id, want);
         }
 
-        /** Removes it again, forced: it is new, whatever it holds was written during the apply. */
+        /**
+         * Removes it again, forced: it is new, whatever it holds was written during the apply.
+         * Then forgets the id's export setting: removal forgets it already, but an apply that
+         * failed between the withdrawal and the add left it for an id with no device, and a
+         * device created later with that id (by zramctl, say) must start exported.
+         */
         @Override
         public void undo(DeviceOps ops) throws ZramException, InterruptedException {
             if (ops.find(id).isPresent()) {
                 ops.remove(id, true);
             }
+            ops.setExported(id, true, true);
         }
     }
 
@@ -72,7 +107,7 @@ public sealed interface Step {
         @Override
         public String describe(int defaultStreams) {
             return "remove " + name() + ": " + had.describe(defaultStreams) + "; not in the file"
-                    + (had.isSetUp() ? " (its data is lost)" : "") + held(holders, had);
+                    + (had.isSetUp() ? " (its data is lost)" : "") + (had.isSetUp() ? held(holders) : "");
         }
 
         @Override
@@ -116,8 +151,12 @@ public sealed interface Step {
             if (had.memLimit() != want.memLimit()) {
                 changes.add("mem_limit " + limit(had.memLimit()) + " -> " + limit(want.memLimit()));
             }
+            if (had.exported() != want.exported()) {
+                changes.add(exported(had, want));
+            }
             return verb + " " + name() + ": " + String.join(", ", changes)
-                    + (had.isSetUp() ? " (reset: its data is lost)" : "") + held(holders, had);
+                    + (had.isSetUp() ? " (reset: its data is lost)" : "")
+                    + (had.isSetUp() || unexports(had, want) ? held(holders) : "");
         }
 
         @Override
@@ -125,8 +164,12 @@ public sealed interface Step {
             return had.isSetUp();
         }
 
+        /** An unexport first (sessions let go of the device), then the reset and the new set-up; an export last. */
         @Override
         public void apply(DeviceOps ops) throws ZramException, InterruptedException {
+            if (unexports(had, want)) {
+                ops.setExported(id, false, force);
+            }
             ops.reset(id, force || !had.isSetUp());
             configure(ops, id, want);
         }
@@ -137,11 +180,22 @@ public sealed interface Step {
         }
     }
 
-    /** mem_limit changes on a live device: no reset, data kept. */
-    record SetMemLimit(int id, DeviceSettings had, DeviceSettings want, Position source) implements Step {
+    /**
+     * mem_limit and/or the export setting change on a live device: no reset, data kept. mem_limit
+     * first (it never fails on a valid value), then the LUN is withdrawn (BUSY while sessions have
+     * it, unless forced) or published.
+     */
+    record ChangeLive(int id, DeviceSettings had, DeviceSettings want, int holders, boolean force, Position source) implements Step {
         @Override
         public String describe(int defaultStreams) {
-            return "change " + name() + ": mem_limit " + limit(had.memLimit()) + " -> " + limit(want.memLimit()) + " (live)";
+            List<String> changes = new ArrayList<>();
+            if (had.memLimit() != want.memLimit()) {
+                changes.add("mem_limit " + limit(had.memLimit()) + " -> " + limit(want.memLimit()));
+            }
+            if (had.exported() != want.exported()) {
+                changes.add(exported(had, want));
+            }
+            return "change " + name() + ": " + String.join(", ", changes) + " (live)" + (unexports(had, want) ? held(holders) : "");
         }
 
         @Override
@@ -149,9 +203,19 @@ public sealed interface Step {
             return false;
         }
 
+        /** Whether the step makes the device a LUN that initiators see. */
+        public boolean publishes() {
+            return !had.exported() && want.exported();
+        }
+
         @Override
         public void apply(DeviceOps ops) throws ZramException {
-            ops.setMemLimit(id, want.memLimit());
+            if (had.memLimit() != want.memLimit()) {
+                ops.setMemLimit(id, want.memLimit());
+            }
+            if (had.exported() != want.exported()) {
+                ops.setExported(id, want.exported(), force);
+            }
         }
 
         @Override
@@ -162,7 +226,10 @@ public sealed interface Step {
 
     /**
      * Configures a device that has just been added or reset, in zramctl's order: streams,
-     * algorithm, mem_limit, then disksize (which sets it up, if the size is not 0).
+     * algorithm, mem_limit, then disksize (which sets it up, if the size is not 0); then its LUN
+     * is published, if it is to be exported. A device that is to be unexported was withdrawn
+     * before its add or reset (see the class documentation), so the last call only publishes or
+     * changes nothing, and {@code force} cannot matter to it.
      */
     static void configure(DeviceOps ops, int id, DeviceSettings s) throws ZramException {
         ops.setStreams(id, s.streams());
@@ -171,16 +238,24 @@ public sealed interface Step {
         if (s.isSetUp()) {
             ops.init(id, s.size());
         }
+        ops.setExported(id, s.exported(), true);
     }
 
     /**
-     * Brings device {@code id} back to {@code old}: nothing if it already is; mem_limit alone if
-     * only that differs (data kept); else re-created or reset (forced: this is a rollback) and
-     * configured as before, empty.
+     * Brings device {@code id} back to {@code old}: nothing if it already is; mem_limit and the
+     * export setting alone if only they differ (data kept); else re-created or reset (forced: this
+     * is a rollback) and configured as before, empty. The export setting follows the class's
+     * order: a device that was unexported is withdrawn before the add or the reset; one that was
+     * exported and is not is published again after the set-up (a re-created one appears when it
+     * is added); withdrawals are forced, a rollback puts back what was, whoever logged in
+     * meanwhile.
      */
     static void restore(DeviceOps ops, int id, DeviceSettings old) throws ZramException, InterruptedException {
         var now = ops.find(id);
         if (now.isEmpty()) {
+            if (!old.exported()) {
+                ops.setExported(id, false, true);
+            }
             ops.add(id);
             configure(ops, id, old);
             return;
@@ -190,11 +265,28 @@ public sealed interface Step {
             return;
         }
         if (!cur.needsReset(old)) {
-            ops.setMemLimit(id, old.memLimit());
+            if (cur.memLimit() != old.memLimit()) {
+                ops.setMemLimit(id, old.memLimit());
+            }
+            if (cur.exported() != old.exported()) {
+                ops.setExported(id, old.exported(), true);
+            }
             return;
+        }
+        if (!old.exported()) {
+            ops.setExported(id, false, true);
         }
         ops.reset(id, true);
         configure(ops, id, old);
+    }
+
+    /** Whether going from {@code had} to {@code want} withdraws the device's LUN. */
+    static boolean unexports(DeviceSettings had, DeviceSettings want) {
+        return had.exported() && !want.exported();
+    }
+
+    private static String exported(DeviceSettings had, DeviceSettings want) {
+        return "exported " + (had.exported() ? "yes" : "no") + " -> " + (want.exported() ? "yes" : "no");
     }
 
     private static String size(long bytes) {
@@ -205,7 +297,7 @@ public sealed interface Step {
         return bytes == 0 ? "none" : Sizes.format(bytes);
     }
 
-    private static String held(int holders, DeviceSettings had) {
-        return holders > 0 && had.isSetUp() ? "; in use by " + holders + " holder" + (holders == 1 ? "" : "s") : "";
+    private static String held(int holders) {
+        return holders > 0 ? "; in use by " + holders + " holder" + (holders == 1 ? "" : "s") : "";
     }
 }

@@ -72,6 +72,22 @@ class ConfigParserTest {
             DeviceConfig zram3 = f.devices().get(1);
             assertThat(zram3).extracting(DeviceConfig::id, DeviceConfig::size, DeviceConfig::algorithm, DeviceConfig::memLimit, DeviceConfig::streams)
                     .containsExactly(3, 1L << 20, "lz4", 0L, 0);
+            assertThat(f.devices()).extracting(DeviceConfig::exported).containsExactly(true, true);
+        }
+
+        @Test
+        void exported_false_keeps_a_device_from_initiators_and_the_default_is_true() throws Exception {
+            ConfigFile f = load("""
+                    [[device]]
+                    size = "1G"
+                    exported = false
+                    lun = 0
+                    [[device]]
+                    size = "1G"
+                    """);
+            assertThat(f.devices()).extracting(DeviceConfig::id, DeviceConfig::exported)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(0, false), org.assertj.core.groups.Tuple.tuple(1, true));
+            assertThat(f.devices().getFirst().position("exported")).isEqualTo(new Position(3, 12));
         }
 
         @Test
@@ -157,7 +173,7 @@ class ConfigParserTest {
                     [[device]]
                     id = 1
                     size = "4 G"
-                    exported = false
+                    exported = "no"
 
                     [[device]]
                     name = "sda"
@@ -175,10 +191,23 @@ class ConfigParserTest {
                     "site.toml:13:11: streams 0: out of range (1 to 4096; leave it out for one per CPU)",
                     "site.toml:16:6: id 1: zram1 is already described at line 9",
                     "site.toml:17:8: size \"4 G\": no blanks allowed inside a size (4G, not 4 G)",
-                    "site.toml:18:12: exported = false: not supported yet (the target exports every device as the LUN with its id; "
-                            + "leave the device out of the file, or remove exported)",
+                    "site.toml:18:12: exported: expected true or false, not a string",
                     "site.toml:21:8: name \"sda\": not a device name (zramN or /dev/zramN)",
                     "site.toml:23:8: size: expected a size such as \"4G\" or a number of bytes, not a boolean");
+        }
+
+        @Test
+        void exported_is_a_boolean_and_nothing_that_could_be_read_either_way() {
+            assertThat(errors("""
+                    [[device]]
+                    size = "1G"
+                    exported = 0
+                    [[device]]
+                    size = "1G"
+                    exported = "false"
+                    """)).containsExactly(
+                    "site.toml:3:12: exported: expected true or false, not an integer",
+                    "site.toml:6:12: exported: expected true or false, not a string");
         }
 
         @Test

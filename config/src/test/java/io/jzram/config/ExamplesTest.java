@@ -27,7 +27,8 @@ class ExamplesTest {
     void the_full_example_is_valid_and_shows_every_key() throws Exception {
         String text = Files.readString(EXAMPLES.resolve("jzram.toml"));
         ConfigFile f = Config.load("jzram.toml", text, ConfigParserTest.ALGORITHMS);
-        assertThat(f.devices()).extracting(DeviceConfig::name).containsExactly("zram0", "zram1");
+        assertThat(f.devices()).extracting(DeviceConfig::name).containsExactly("zram0", "zram1", "zram2");
+        assertThat(f.devices()).extracting(DeviceConfig::exported).containsExactly(true, true, false);
         assertThat(f.server().controlSocket()).hasToString("/run/jzram/control.sock");
         for (String key : allKeys()) {
             assertThat(text).as("key %s", key).containsPattern("(?m)^#? ?" + key + " = ");

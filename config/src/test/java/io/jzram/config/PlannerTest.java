@@ -15,7 +15,11 @@ class PlannerTest {
     static final long G = 1 << 30;
 
     static LiveDevice live(int id, long size, String algorithm, long memLimit, int streams, int holders) {
-        return new LiveDevice(id, new DeviceSettings(size, algorithm, memLimit, streams), holders);
+        return new LiveDevice(id, new DeviceSettings(size, algorithm, memLimit, streams, true), holders);
+    }
+
+    static LiveDevice unexported(int id, long size, int holders) {
+        return new LiveDevice(id, new DeviceSettings(size, "lz4", 0, STREAMS, false), holders);
     }
 
     static Plan plan(String toml, List<LiveDevice> live, Planner.Options options) throws ConfigException {
@@ -74,7 +78,7 @@ class PlannerTest {
     void removal_needs_prune_and_comes_first() throws Exception {
         Plan p = plan(FILE, LIVE, new Planner.Options(false, true));
         assertThat(p.steps()).extracting(s -> s.getClass().getSimpleName() + " " + s.name()).containsExactly(
-                "Remove zram4", "Reconfigure zram1", "Reconfigure zram2", "SetMemLimit zram3", "Create zram5");
+                "Remove zram4", "Reconfigure zram1", "Reconfigure zram2", "ChangeLive zram3", "Create zram5");
         assertThat(p.steps().getFirst().describe(STREAMS)).isEqualTo("remove zram4: size 64M, algorithm lz4; not in the file (its data is lost)");
         assertThat(p.kept()).isEmpty();
     }
@@ -150,5 +154,107 @@ class PlannerTest {
                 "note: site.toml:2:10: listen 0.0.0.0:3260 differs from the running server's 127.0.0.1:3260: "
                         + "[server] settings take effect when the server starts",
                 "note: site.toml:4:13: log_level debug differs from the running server's info: [server] settings take effect when the server starts");
+    }
+
+    @Test
+    void export_and_unexport_change_live_and_publications_come_last() throws Exception {
+        Plan p = plan("""
+                [[device]]
+                id = 0
+                size = "1G"
+                exported = false
+                [[device]]
+                id = 1
+                size = "1G"
+                [[device]]
+                id = 2
+                size = "1G"
+                mem_limit = "512M"
+                exported = false
+                [[device]]
+                id = 3
+                size = "1G"
+                exported = false
+                [[device]]
+                id = 4
+                size = "1G"
+                exported = true
+                """, List.of(live(0, G, "lz4", 0, STREAMS, 0), unexported(1, G, 0), live(2, G, "lz4", 0, STREAMS, 0),
+                        unexported(4, G, 0)), Planner.Options.DEFAULT);
+        assertThat(p.isApplicable()).isTrue();
+        assertThat(p.lines()).containsExactly(
+                "site.toml: 5 changes",
+                "  change zram0: exported yes -> no (live)",
+                "  change zram2: mem_limit none -> 512M, exported yes -> no (live)",
+                "  create zram3: size 1G, algorithm lz4, not exported",
+                "  change zram1: exported no -> yes (live)",
+                "  change zram4: exported no -> yes (live)");
+        assertThat(p.steps()).extracting(s -> s.getClass().getSimpleName())
+                .containsExactly("ChangeLive", "ChangeLive", "Create", "ChangeLive", "ChangeLive");
+        assertThat(p.steps()).extracting(Step::source).containsExactly(
+                new Position(4, 12),   // zram0's exported
+                new Position(11, 13),  // zram2's mem_limit, the first change
+                new Position(13, 1),   // zram3's header
+                new Position(5, 1),    // zram1 has no exported key: its header
+                new Position(20, 12)); // zram4's exported
+        assertThat(p.steps()).noneMatch(Step::losesData);
+    }
+
+    @Test
+    void unexporting_a_held_device_is_refused_without_force_set_up_or_not() throws Exception {
+        String file = """
+                [[device]]
+                id = 0
+                size = "1G"
+                exported = false
+                [[device]]
+                id = 1
+                size = 0
+                exported = false
+                [[device]]
+                id = 2
+                size = "1G"
+                """;
+        List<LiveDevice> held = List.of(live(0, G, "lz4", 0, STREAMS, 2), live(1, 0, "lz4", 0, STREAMS, 1), unexported(2, G, 0));
+        Plan p = plan(file, held, Planner.Options.DEFAULT);
+        assertThat(p.isApplicable()).isFalse();
+        assertThat(p.refusals()).extracting(ConfigError::toString).containsExactly(
+                "site.toml:4:12: zram0: in use by 2 holders; unexporting it withdraws its LUN from logged-in initiators (--force to do it anyway)",
+                "site.toml:8:12: zram1: in use by 1 holder; unexporting it withdraws its LUN from logged-in initiators (--force to do it anyway)");
+
+        Plan forced = plan(file, held, new Planner.Options(true, false));
+        assertThat(forced.isApplicable()).isTrue();
+        assertThat(forced.lines()).containsExactly("site.toml: 3 changes",
+                "  change zram0: exported yes -> no (live); in use by 2 holders",
+                "  change zram1: exported yes -> no (live); in use by 1 holder",
+                "  change zram2: exported no -> yes (live)");
+        assertThat(forced.steps()).allSatisfy(s -> assertThat(((Step.ChangeLive) s).force()).isTrue());
+    }
+
+    @Test
+    void a_reset_that_also_unexports_a_held_device_is_refused_for_both_and_says_both_when_forced() throws Exception {
+        String file = """
+                [[device]]
+                size = "2G"
+                exported = false
+                """;
+        List<LiveDevice> held = List.of(live(0, G, "lz4", 0, STREAMS, 1));
+        assertThat(plan(file, held, Planner.Options.DEFAULT).refusals()).extracting(ConfigError::toString).containsExactly(
+                "site.toml:2:8: zram0: in use by 1 holder; resizing it resets it and loses its data (--force to do it anyway)",
+                "site.toml:3:12: zram0: in use by 1 holder; unexporting it withdraws its LUN from logged-in initiators (--force to do it anyway)");
+        assertThat(plan(file, held, new Planner.Options(true, false)).lines()).containsExactly("site.toml: 1 change",
+                "  resize zram0: size 1G -> 2G, exported yes -> no (reset: its data is lost); in use by 1 holder");
+    }
+
+    @Test
+    void an_unexported_device_as_the_file_says_is_unchanged_and_pruning_it_says_so() throws Exception {
+        Plan p = plan("""
+                [[device]]
+                size = "1G"
+                exported = false
+                """, List.of(unexported(0, G, 0), unexported(1, G, 0)), new Planner.Options(false, true));
+        assertThat(p.lines()).containsExactly("site.toml: 1 change",
+                "  remove zram1: size 1G, algorithm lz4, not exported; not in the file (its data is lost)",
+                "unchanged: zram0");
     }
 }

@@ -15,7 +15,8 @@ import java.util.Optional;
  * <ul>
  *   <li>{@code LUN} replaces {@code MOUNTPOINT}: a jzram device is not mounted here but exported
  *       as the iSCSI LUN with its number; {@code MOUNTPOINT} is still accepted in {@code -o} as
- *       another name for it. Right-aligned, since it is a number.</li>
+ *       another name for it. Right-aligned, since it is a number. Empty for a device that is not
+ *       exported (unexported, or no target), as {@code MOUNTPOINT} is for one not mounted.</li>
  *   <li>{@code MIGRATED} is a count of pages; zramctl formats it as a size in human mode
  *       ({@code 5B}); we print the count, like {@code ZERO-PAGES}.</li>
  *   <li>{@code COMP-RATIO} is DATA/TOTAL with four decimals as in zramctl; when TOTAL is 0 the

@@ -7,6 +7,8 @@ import io.jzram.cli.Engine;
 import io.jzram.cli.LocalDispatcher;
 import io.jzram.core.ZramDevice;
 import io.jzram.core.ZramRegistry;
+import io.jzram.target.scsi.LunIdentity;
+import io.jzram.target.scsi.ZramCommandSet;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -22,9 +24,10 @@ import org.junit.jupiter.api.Test;
 @DisplayName("scripts: one command a line, stopping at the first failing line")
 class ScriptRunnerTest {
     final ZramRegistry registry = new ZramRegistry();
+    final ZramCommandSet target = new ZramCommandSet(registry, new LunIdentity("iqn.2026-11.io.jzram:test"));
     final LocalDispatcher dispatcher = new LocalDispatcher(
             CliContext.client(Map.of(), InputStream.nullInputStream(), false, false)
-                    .inServer(new Engine(registry, List::of, true, Duration.ofSeconds(5)), false, true), false, 0);
+                    .inServer(new Engine(registry, List::of, target, Duration.ofSeconds(5)), false, true), false, 0);
 
     record Run(int status, String out, String err) {}
 
@@ -38,6 +41,7 @@ class ScriptRunnerTest {
 
     @AfterEach
     void close() throws Exception {
+        target.close();
         for (ZramDevice d : registry.devices()) {
             registry.hotRemove(d.id(), true, Duration.ofSeconds(5));
         }

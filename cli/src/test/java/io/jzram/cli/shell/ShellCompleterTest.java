@@ -31,6 +31,8 @@ class ShellCompleterTest {
         assertThat(complete("")).contains("zramctl", "stat", "serve", "hot-add", "hot-remove", "help", "exit", "quit")
                 .doesNotContain("devices");
         assertThat(complete("ho")).containsExactly("hot-add", "hot-remove");
+        assertThat(complete("ex")).containsExactly("exit", "export");
+        assertThat(complete("un")).containsExactly("unexport");
     }
 
     @Test
@@ -41,6 +43,8 @@ class ShellCompleterTest {
         assertThat(complete("mem-limit z")).containsExactly("zram0", "zram1", "zram10");
         assertThat(complete("mem-limit zram0 ")).doesNotContain("zram0");
         assertThat(complete("hot-add ")).doesNotContain("zram0");
+        assertThat(complete("unexport --force zram0 z")).containsExactly("zram0", "zram1", "zram10");
+        assertThat(complete("export z")).containsExactly("zram0", "zram1", "zram10");
     }
 
     @Test

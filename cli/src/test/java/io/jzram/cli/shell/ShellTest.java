@@ -8,6 +8,8 @@ import io.jzram.cli.Engine;
 import io.jzram.cli.LocalDispatcher;
 import io.jzram.core.ZramDevice;
 import io.jzram.core.ZramRegistry;
+import io.jzram.target.scsi.LunIdentity;
+import io.jzram.target.scsi.ZramCommandSet;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -38,6 +40,7 @@ class ShellTest {
     Path dir;
 
     final ZramRegistry registry = new ZramRegistry();
+    final ZramCommandSet target = new ZramCommandSet(registry, new LunIdentity("iqn.2026-11.io.jzram:test"));
     final AtomicInteger sessions = new AtomicInteger();
     final CountDownLatch blocking = new CountDownLatch(1);
     TerminalDriver term;
@@ -69,7 +72,7 @@ class ShellTest {
     void start() throws Exception {
         term = new TerminalDriver();
         history = dir.resolve("history");
-        Engine engine = new Engine(registry, () -> List.of(), true, Duration.ofSeconds(5));
+        Engine engine = new Engine(registry, () -> List.of(), target, Duration.ofSeconds(5));
         CliContext context = CliContext.client(Map.of(), InputStream.nullInputStream(), false, false).inServer(engine, false, true);
         LocalDispatcher dispatcher = new LocalDispatcher(context, false, 80, cl -> cl.addSubcommand("block", new Block()));
         CommandLine model = dispatcher.commandLine(new PrintWriter(Writer.nullWriter()), new PrintWriter(Writer.nullWriter()));
@@ -104,6 +107,7 @@ class ShellTest {
         term.hangUp();
         exit.get(10, TimeUnit.SECONDS);
         term.close();
+        target.close();
         for (ZramDevice d : registry.devices()) {
             registry.hotRemove(d.id(), true, Duration.ofSeconds(5));
         }

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The SCSI device server of every zram device of a {@link ZramRegistry}: each device is the
- * logical unit whose LUN is its id. See the package documentation for the command set, the LUN 0
+ * logical unit whose LUN is its id, unless it is unexported ({@link #setExported}: then it is no
+ * LUN and no session holds it). See the package documentation for the command set, the LUN 0
  * strategy, unit attentions and the sense codes.
  *
  * <p>Thread-safe: {@link #execute} runs concurrently and lock-free on the I/O path (a LUN lookup
@@ -145,15 +146,38 @@ public final class ZramCommandSet implements ScsiCommandSet, AutoCloseable {
      * Publishes or withdraws a device's LUN. Withdrawing removes the LUN from every attached
      * nexus (REPORTED LUNS DATA HAS CHANGED, its holders released, so the device can be reset
      * without --force); publishing adds it back (with a reset unit attention, like a new LUN).
-     * The setting belongs to the device id while the device exists; a device created later starts
-     * exported. Idempotent.
+     * The setting belongs to the device id while the device exists: an id withdrawn before its
+     * device is added keeps that device from ever appearing as a LUN, and removing the device
+     * forgets the setting (a device created later with that id starts exported). Idempotent:
+     * withdrawing a withdrawn LUN or publishing a published one changes nothing and never fails.
+     *
+     * <p>Withdrawing a LUN that a logged-in session has (an attached nexus, see
+     * {@link #sessionsUsing}) is as disruptive for that initiator as hot-removing the disk: it
+     * fails with {@link ZramException.Reason#BUSY BUSY}, and changes nothing, unless
+     * {@code force}. The check and the withdrawal happen under one hold of the topology lock,
+     * so no session can attach in between.
+     *
+     * @param force withdraw the LUN even from logged-in sessions
+     * @throws ZramException BUSY when withdrawing a LUN sessions have, without {@code force}
      */
-    public void setExported(int deviceId, boolean exported) {
+    public void setExported(int deviceId, boolean exported, boolean force) throws ZramException {
         List<LunState> removed = new ArrayList<>();
         synchronized (topology) {
-            boolean changed = exported ? unexported.remove(deviceId) : unexported.add(deviceId);
-            if (!changed) {
-                return;
+            if (exported == !unexported.contains(deviceId)) {
+                return; // already so
+            }
+            if (!exported && !force) {
+                int sessions = sessionsUsingLocked(deviceId);
+                if (sessions > 0) {
+                    // Ends here: nothing changed, the caller reports BUSY (the CLI with its --force hint).
+                    throw new ZramException(ZramException.Reason.BUSY, "zram" + deviceId + ": LUN " + deviceId + " in use by "
+                            + sessions + " session" + (sessions == 1 ? "" : "s"));
+                }
+            }
+            if (exported) {
+                unexported.remove(deviceId);
+            } else {
+                unexported.add(deviceId);
             }
             ZramDevice device = registry.find(deviceId).orElse(null);
             if (device == null) {
@@ -180,6 +204,28 @@ public final class ZramCommandSet implements ScsiCommandSet, AutoCloseable {
         synchronized (topology) {
             return !unexported.contains(deviceId);
         }
+    }
+
+    /**
+     * How many attached nexuses (logged-in sessions, discovery sessions are never attached) have
+     * the device's LUN now: 0 for an unexported or absent device. A snapshot: a session may log
+     * in or out right after.
+     */
+    public int sessionsUsing(int deviceId) {
+        synchronized (topology) {
+            return sessionsUsingLocked(deviceId);
+        }
+    }
+
+    /** Under the topology lock. */
+    private int sessionsUsingLocked(int deviceId) {
+        int n = 0;
+        for (NexusState state : nexuses) {
+            if (state.lun(deviceId) != null) {
+                n++;
+            }
+        }
+        return n;
     }
 
     @Override

@@ -86,7 +86,9 @@
  * device, and on devices added later; removed devices' holders are closed; closing the nexus
  * handle (logout, connection loss) closes them all. A device with logged-in sessions therefore
  * refuses a reset or removal as BUSY unless forced. If a holder cannot be opened because a reset
- * holds the device, opening is retried on the nexus's next command to that LUN.
+ * holds the device, opening is retried on the nexus's next command to that LUN. An unexported
+ * device ({@code ZramCommandSet.setExported}) is no LUN of any nexus and so has no session's
+ * holder; withdrawing a LUN that sessions have is BUSY unless forced, like the reset.
  *
  * <h2>Sense data</h2>
  * Fixed format (70h), 18 bytes, with field pointers for invalid fields. Device failures: not
