@@ -152,10 +152,16 @@ final class PageStore implements AutoCloseable {
             throws ZramException {
         if (isSameFilled(data, off)) {
             long word = readWord(data, off);
-            freeLocked(index);
+            long oldSize = slots.hasObject(index) ? slots.size(index) : 0;
+            boolean stored = releaseLocked(index);
             slots.setSame(index, word);
             stats.samePages.increment();
-            stats.pagesStored.increment();
+            if (!stored) {
+                stats.pagesStored.increment();
+            }
+            if (oldSize != 0) {
+                stats.comprDataSize.add(-oldSize);
+            }
             return;
         }
         // The whole scratch buffer is offered (the codec's worst case), so the codec compresses in
@@ -186,10 +192,15 @@ final class PageStore implements AutoCloseable {
         } else {
             target.put(at, s.compressed, 0, size);
         }
-        freeLocked(index);
+        // An overwrite moves each counter by its net change only: comprDataSize once, pagesStored
+        // not at all (fewer shared counter updates per write; readers only ever see sums).
+        long oldSize = slots.hasObject(index) ? slots.size(index) : 0;
+        boolean stored = releaseLocked(index);
         slots.setObject(index, handle, size, huge);
-        stats.pagesStored.increment();
-        stats.comprDataSize.add(size);
+        if (!stored) {
+            stats.pagesStored.increment();
+        }
+        stats.comprDataSize.add(size - oldSize);
         if (huge) {
             stats.hugePages.increment();
             stats.hugePagesSince.increment();
@@ -211,20 +222,32 @@ final class PageStore implements AutoCloseable {
 
     /** Caller holds the slot lock: releases what the page holds and empties the slot. */
     private void freeLocked(int index) {
+        long size = slots.hasObject(index) ? slots.size(index) : 0;
+        if (releaseLocked(index)) {
+            stats.pagesStored.decrement();
+            stats.comprDataSize.add(-size);
+        }
+    }
+
+    /**
+     * Caller holds the slot lock: frees the page's object (or forgets its same-filled word) and
+     * empties the slot, updating {@code same_pages} and {@code huge_pages}; returns whether the page
+     * held data. {@code pagesStored} and {@code compr_data_size} are left to the caller, which knows
+     * whether new data replaces the old.
+     */
+    private boolean releaseLocked(int index) {
         if (slots.isSame(index)) {
             stats.samePages.decrement();
-            stats.pagesStored.decrement();
         } else if (slots.hasObject(index)) {
             pool.free(slots.word(index));
-            stats.comprDataSize.add(-slots.size(index));
             if (slots.isHuge(index)) {
                 stats.hugePages.decrement();
             }
-            stats.pagesStored.decrement();
         } else {
-            return;
+            return false;
         }
         slots.clear(index);
+        return true;
     }
 
     // ---------------------------------------------------------------- compaction and stats

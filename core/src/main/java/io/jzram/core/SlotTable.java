@@ -10,13 +10,19 @@ import java.lang.invoke.VarHandle;
  * off-heap in the generation's arena so that reset returns it deterministically.
  *
  * <h2>Layout</h2>
- * Two arrays of {@code pages} entries:
+ * One array of {@code pages} entries of 12 bytes, entry {@code i} at byte {@code 12 * i}:
  * <ul>
- *   <li>{@code word[i]} (8 bytes): the allocator handle of the stored object, or, for a
- *       same-filled page, the repeated 8-byte word itself;</li>
- *   <li>{@code meta[i]} (4 bytes): {@link #LOCK} | {@link #SAME} | {@link #HUGE} | the stored
- *       object's size in the low 16 bits.</li>
+ *   <li>{@code meta[i]} (4 bytes, at {@code 12 * i}, 4-aligned so it can be CASed):
+ *       {@link #LOCK} | {@link #SAME} | {@link #HUGE} | the stored object's size in the low 16
+ *       bits;</li>
+ *   <li>{@code word[i]} (8 bytes, at {@code 12 * i + 4}, not 8-aligned: plain unaligned accesses,
+ *       always under the slot lock): the allocator handle of the stored object, or, for a
+ *       same-filled page, the repeated 8-byte word itself.</li>
  * </ul>
+ * The two halves of an entry sit side by side so that an I/O to a page that is not in the cache
+ * misses once, not twice (a lock bit in one array and the handle in another cost two misses on
+ * every write of a large device). 16 entries fill three cache lines; an entry straddles two
+ * lines in 2 cases of 16.
  * A page is <em>empty</em> (never written, or discarded: reads as zeros) when it is neither
  * same-filled nor holds an object, i.e. {@code word == 0 && (meta & SAME) == 0}. Handles are
  * never 0.
@@ -40,11 +46,15 @@ final class SlotTable implements AutoCloseable {
     private static final VarHandle META = ValueLayout.JAVA_INT.varHandle();
     private static final int SPINS_BEFORE_YIELD = 64;
 
+    static final int ENTRY_BYTES = 12;
+    private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED;
+
     private final Arena arena;
-    /** word[i] at offset 8*i; guarded by slot i's lock. */
-    private final MemorySegment words;
-    /** meta[i] at offset 4*i; the LOCK bit is the lock, the other bits are guarded by it. */
-    private final MemorySegment metas;
+    /**
+     * The entries: meta[i] at 12*i (the LOCK bit is the lock, the other bits are guarded by it),
+     * word[i] at 12*i + 4 (guarded by slot i's lock).
+     */
+    private final MemorySegment entries;
 
     SlotTable(long pages) {
         if (pages <= 0 || pages > Integer.MAX_VALUE) {
@@ -52,16 +62,15 @@ final class SlotTable implements AutoCloseable {
         }
         this.arena = Arena.ofShared();
         // Arena memory is zeroed: every slot starts empty and unlocked.
-        this.words = arena.allocate(8 * pages, 8);
-        this.metas = arena.allocate(4 * pages, 4);
+        this.entries = arena.allocate(ENTRY_BYTES * pages, 64);
     }
 
     void lock(int index) {
-        long off = 4L * index;
+        long off = metaOffset(index);
         int spins = 0;
         for (;;) {
-            int m = (int) META.getVolatile(metas, off);
-            if ((m & LOCK) == 0 && META.weakCompareAndSetAcquire(metas, off, m, m | LOCK)) {
+            int m = (int) META.getVolatile(entries, off);
+            if ((m & LOCK) == 0 && META.weakCompareAndSetAcquire(entries, off, m, m | LOCK)) {
                 return;
             }
             if (++spins < SPINS_BEFORE_YIELD) {
@@ -74,15 +83,15 @@ final class SlotTable implements AutoCloseable {
 
     /** Takes the lock only if it is free now; for compaction, which must never wait on a page. */
     boolean tryLock(int index) {
-        long off = 4L * index;
-        int m = (int) META.getVolatile(metas, off);
-        return (m & LOCK) == 0 && META.compareAndSet(metas, off, m, m | LOCK);
+        long off = metaOffset(index);
+        int m = (int) META.getVolatile(entries, off);
+        return (m & LOCK) == 0 && META.compareAndSet(entries, off, m, m | LOCK);
     }
 
     void unlock(int index) {
-        long off = 4L * index;
-        int m = (int) META.get(metas, off);
-        META.setRelease(metas, off, m & ~LOCK);
+        long off = metaOffset(index);
+        int m = (int) META.get(entries, off);
+        META.setRelease(entries, off, m & ~LOCK);
     }
 
     /** Caller holds the slot lock. */
@@ -107,7 +116,7 @@ final class SlotTable implements AutoCloseable {
 
     /** Caller holds the slot lock: the object's handle, or the same-filled word. */
     long word(int index) {
-        return words.getAtIndex(ValueLayout.JAVA_LONG, index);
+        return entries.get(WORD, metaOffset(index) + 4);
     }
 
     /** Caller holds the slot lock: the stored object's size (4096 for huge pages, 0 for same-filled or empty). */
@@ -117,33 +126,37 @@ final class SlotTable implements AutoCloseable {
 
     /** Caller holds the slot lock. */
     void setObject(int index, long handle, int size, boolean huge) {
-        words.setAtIndex(ValueLayout.JAVA_LONG, index, handle);
+        entries.set(WORD, metaOffset(index) + 4, handle);
         setMetaKeepingLock(index, (huge ? HUGE : 0) | size);
     }
 
     /** Caller holds the slot lock. */
     void setSame(int index, long word) {
-        words.setAtIndex(ValueLayout.JAVA_LONG, index, word);
+        entries.set(WORD, metaOffset(index) + 4, word);
         setMetaKeepingLock(index, SAME);
     }
 
     /** Caller holds the slot lock: moves the page's object to a new handle (compaction). */
     void setHandle(int index, long handle) {
-        words.setAtIndex(ValueLayout.JAVA_LONG, index, handle);
+        entries.set(WORD, metaOffset(index) + 4, handle);
     }
 
     /** Caller holds the slot lock. */
     void clear(int index) {
-        words.setAtIndex(ValueLayout.JAVA_LONG, index, 0L);
+        entries.set(WORD, metaOffset(index) + 4, 0L);
         setMetaKeepingLock(index, 0);
     }
 
+    private static long metaOffset(int index) {
+        return (long) ENTRY_BYTES * index;
+    }
+
     private int meta(int index) {
-        return metas.getAtIndex(ValueLayout.JAVA_INT, index);
+        return entries.get(ValueLayout.JAVA_INT, metaOffset(index));
     }
 
     private void setMetaKeepingLock(int index, int value) {
-        metas.setAtIndex(ValueLayout.JAVA_INT, index, LOCK | value);
+        entries.set(ValueLayout.JAVA_INT, metaOffset(index), LOCK | value);
     }
 
     /**

@@ -7,6 +7,15 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * One size class of a pool: its layout, its lock, and its chunks sorted into fullness groups.
  * Every method that reads or changes chunk state requires {@link #lock}; they check it with assertions.
+ *
+ * <p>A fullness group is an array of chunks, not a linked list: a chunk knows its index in it, removal
+ * moves the group's last chunk into the hole, and insertion appends. Moving a chunk between groups
+ * (which happens every {@code objectsPerChunk / 10} allocations or frees in it, on every one for the
+ * large classes) then touches the group arrays and at most one other chunk, the group's last, which
+ * is the one most recently added and so the likeliest to be in the cache; a doubly linked list
+ * touches both neighbours and the new head, three other chunks, usually cold on a large device.
+ * {@link #fullestPartial} takes the last chunk of the fullest partial group: the one most recently
+ * put there, as the head of a list would be.
  */
 final class SizeClass {
 
@@ -26,10 +35,12 @@ final class SizeClass {
 
     final ReentrantLock lock = new ReentrantLock();
 
-    /** Heads of the doubly linked fullness lists, {@code 0..PARTIAL_GROUPS-1} partial, {@link #FULL} full. */
+    /** The fullness groups, {@code 0..PARTIAL_GROUPS-1} partial, {@link #FULL} full: group {@code g} is {@code groups[g][0, sizes[g])}. */
     @GuardedBy("lock")
-    private final Chunk[] heads = new Chunk[PARTIAL_GROUPS + 1];
-    /** Bit {@code g} set iff {@code heads[g] != null}. */
+    private final Chunk[][] groups = new Chunk[PARTIAL_GROUPS + 1][];
+    @GuardedBy("lock")
+    private final int[] groupSizes = new int[PARTIAL_GROUPS + 1];
+    /** Bit {@code g} set iff group {@code g} is not empty. */
     @GuardedBy("lock")
     private int nonEmptyGroups;
     /** Chunks held: linked ones plus isolated ones. */
@@ -48,6 +59,9 @@ final class SizeClass {
         this.pagesPerChunk = layout.pagesPerChunk();
         this.objectsPerChunk = layout.objectsPerChunk();
         this.chunkBytes = (long) pagesPerChunk * pageSize;
+        for (int g = 0; g <= FULL; g++) {
+            groups[g] = new Chunk[4];
+        }
     }
 
     private boolean locked() {
@@ -59,7 +73,11 @@ final class SizeClass {
     Chunk fullestPartial() {
         assert locked();
         int partial = nonEmptyGroups & PARTIAL_MASK;
-        return partial == 0 ? null : heads[31 - Integer.numberOfLeadingZeros(partial)];
+        if (partial == 0) {
+            return null;
+        }
+        int g = 31 - Integer.numberOfLeadingZeros(partial);
+        return groups[g][groupSizes[g] - 1];
     }
 
     /** Takes on a newly allocated, already registered, empty chunk. */
@@ -74,9 +92,7 @@ final class SizeClass {
     @GuardedBy("lock")
     long take(Chunk c, int objectSize, int owner) {
         assert locked() && !c.isolated && !c.dead && c.inUse < objectsPerChunk;
-        int slot = c.takeSlot();
-        c.sizes[slot] = (char) objectSize;
-        c.owners[slot] = owner;
+        int slot = c.take(objectSize, owner);
         c.inUse++;
         usedObjects++;
         regroup(c);
@@ -101,9 +117,7 @@ final class SizeClass {
     @GuardedBy("lock")
     boolean release(Chunk c, int slot) {
         checkLive(c, slot);
-        c.sizes[slot] = 0;
-        c.owners[slot] = 0;
-        c.releaseSlot(slot);
+        c.release(slot);
         c.inUse--;
         usedObjects--;
         if (c.isolated) {
@@ -140,7 +154,8 @@ final class SizeClass {
         long toMove = 0;           // live objects in the sources chosen so far
         pick:
         for (int g = 0; g < PARTIAL_GROUPS; g++) {
-            for (Chunk c = heads[g]; c != null; c = c.next) {
+            for (int i = groupSizes[g] - 1; i >= 0; i--) {
+                Chunk c = groups[g][i];
                 int free = objectsPerChunk - c.inUse;
                 if (roomLeft - free < toMove + c.inUse) {
                     break pick;
@@ -166,7 +181,7 @@ final class SizeClass {
             for (int slot = 0; slot < objectsPerChunk; slot++) {
                 if (!c.isFree(slot)) {
                     handles[k] = c.handleBase | slot;
-                    owners[k] = c.owners[slot];
+                    owners[k] = c.owner(slot);
                     k++;
                 }
             }
@@ -203,14 +218,12 @@ final class SizeClass {
     void clear() {
         assert locked();
         for (int g = 0; g <= FULL; g++) {
-            for (Chunk c = heads[g]; c != null; ) {
-                Chunk next = c.next;
-                c.prev = null;
-                c.next = null;
-                c.dead = true;
-                c = next;
+            for (int i = 0; i < groupSizes[g]; i++) {
+                groups[g][i].group = -1;
+                groups[g][i].dead = true;
+                groups[g][i] = null;
             }
-            heads[g] = null;
+            groupSizes[g] = 0;
         }
         nonEmptyGroups = 0;
         chunkCount = 0;
@@ -240,32 +253,34 @@ final class SizeClass {
 
     @GuardedBy("lock")
     private void link(Chunk c, int g) {
-        Chunk head = heads[g];
-        c.prev = null;
-        c.next = head;
-        if (head != null) {
-            head.prev = c;
+        Chunk[] group = groups[g];
+        int n = groupSizes[g];
+        if (n == group.length) {
+            group = groups[g] = java.util.Arrays.copyOf(group, n * 2);
         }
-        heads[g] = c;
+        group[n] = c;
+        groupSizes[g] = n + 1;
         c.group = g;
+        c.slotInGroup = n;
         nonEmptyGroups |= 1 << g;
     }
 
     @GuardedBy("lock")
     private void unlink(Chunk c) {
         int g = c.group;
-        if (c.prev != null) {
-            c.prev.next = c.next;
-        } else {
-            heads[g] = c.next;
+        Chunk[] group = groups[g];
+        int last = groupSizes[g] - 1;
+        int at = c.slotInGroup;
+        assert group[at] == c;
+        if (at != last) {
+            Chunk moved = group[last];
+            group[at] = moved;
+            moved.slotInGroup = at;
         }
-        if (c.next != null) {
-            c.next.prev = c.prev;
-        }
-        c.prev = null;
-        c.next = null;
+        group[last] = null;
+        groupSizes[g] = last;
         c.group = -1;
-        if (heads[g] == null) {
+        if (last == 0) {
             nonEmptyGroups &= ~(1 << g);
         }
     }

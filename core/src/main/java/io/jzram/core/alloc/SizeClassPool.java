@@ -53,7 +53,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ul>
  *
  * <h2>Concurrency</h2>
- * Each class has a lock guarding its fullness lists, counters and the mutable state of its chunks (fields
+ * Each class has a lock guarding its fullness groups, counters and the mutable state of its chunks (fields
  * say what guards them). Critical sections are short: no native call and no copying of object bytes happens
  * under a class lock; a new chunk is {@code malloc}'d before the lock is taken (and handed back if the pool
  * closed meanwhile), and {@link #migrate} copies between two short critical sections. Lock order: class
@@ -311,12 +311,12 @@ public final class SizeClassPool implements AutoCloseable {
             if (!from.isolated) {
                 throw new IllegalStateException("migrate outside compaction: the object's chunk is not isolated");
             }
-            size = from.sizes[slot];
-            owner = from.owners[slot];
+            size = from.size(slot);
+            owner = from.owner(slot);
         } finally {
             sizeClass.lock.unlock();
         }
-        // An isolated chunk is in no fullness list, so the new slot is in another chunk.
+        // An isolated chunk is in no fullness group, so the new slot is in another chunk.
         long moved = allocate(sizeClass, size, owner);
         Chunk to = chunkOf(moved);
         MemorySegment.copy(from.memory, (long) slot * sizeClass.size,
@@ -398,7 +398,7 @@ public final class SizeClassPool implements AutoCloseable {
 
     /** The recorded size of a slot named by a handle the caller holds; 0 means the slot is free. */
     private static int liveSize(Chunk chunk, int slot) {
-        int size = chunk.sizes[slot];
+        int size = chunk.size(slot);
         if (size == 0) {
             throw new IllegalArgumentException("handle names a free slot");
         }
