@@ -23,6 +23,9 @@ import java.nio.ByteOrder;
  *       object and counted in {@code huge_pages}: a compressed object that large would sit alone
  *       in a one-page chunk anyway, so compressing it saves nothing and costs a decompression
  *       on every read.</li>
+ *   <li>An overwrite whose new object falls in the size class of the page's old object (every
+ *       overwrite of a huge page by a huge page) writes the new bytes over the old ones, in place:
+ *       no allocation, no free.</li>
  *   <li>After allocating, {@code mem_used_total} is checked against {@code mem_limit}: over it,
  *       the new object is freed, the page keeps its old contents, {@code failed_writes} counts
  *       it and the write fails with {@link ZramException.Reason#NO_SPACE} (the kernel's
@@ -169,6 +172,10 @@ final class PageStore implements AutoCloseable {
         int compressed = s.codec.compress(data, off, PAGE, s.compressed, 0, s.compressed.capacity());
         boolean huge = compressed < 0 || compressed >= hugeSize;
         int size = huge ? PAGE : compressed;
+        if (slots.hasObject(index) && pool.resizeInPlace(slots.word(index), size)) {
+            overwriteInPlace(index, data, off, s, size, huge);
+            return;
+        }
         long handle;
         try {
             handle = pool.malloc(size, index);
@@ -204,6 +211,40 @@ final class PageStore implements AutoCloseable {
         if (huge) {
             stats.hugePages.increment();
             stats.hugePagesSince.increment();
+        }
+    }
+
+    /**
+     * Caller holds the slot lock, and the page's object has just been resized to {@code size} in
+     * place (same size class): the new bytes replace the old ones where they are. No memory is
+     * allocated or freed, so mem_limit cannot be crossed and nothing can fail half-way; readers and
+     * compaction take the slot lock, so none sees the object while it is rewritten. The kernel's
+     * zram always allocates a new object; this saves the allocator's malloc and free and writes
+     * into memory that is already the page's (for incompressible pages, which always land in the
+     * huge class, every overwrite).
+     */
+    private void overwriteInPlace(int index, ByteBuffer data, int off, StreamPool.Stream s, int size, boolean huge) {
+        long handle = slots.word(index);
+        int oldSize = slots.size(index);
+        boolean oldHuge = slots.isHuge(index);
+        ByteBuffer target = pool.buffer(handle);
+        int at = pool.offset(handle);
+        if (huge) {
+            target.put(at, data, off, PAGE);
+        } else {
+            target.put(at, s.compressed, 0, size);
+        }
+        slots.setObject(index, handle, size, huge);
+        stats.comprDataSize.add(size - oldSize);
+        if (huge) {
+            stats.hugePagesSince.increment();
+        }
+        if (huge != oldHuge) { // cannot happen with today's classes (huge objects have a class of their own)
+            if (huge) {
+                stats.hugePages.increment();
+            } else {
+                stats.hugePages.decrement();
+            }
         }
     }
 

@@ -261,6 +261,36 @@ class ZramDeviceTest {
             assertThat(s.hugePagesSince()).isEqualTo(1);
             assertThat(read(0, PAGE)).isEqualTo(TestPages.compressible(PAGE, 3));
         }
+
+        @Test
+        void anIncompressiblePageOverAnIncompressiblePageIsWrittenInPlace() throws Exception {
+            device.init(2 * PAGE);
+            write(0, TestPages.random(PAGE, 1));
+            MmStat before = device.mmStat();
+            write(0, TestPages.random(PAGE, 2));
+            MmStat after = device.mmStat();
+            assertThat(read(0, PAGE)).isEqualTo(TestPages.random(PAGE, 2));
+            assertThat(after.memUsedTotal()).as("no new chunk").isEqualTo(before.memUsedTotal());
+            assertThat(after.memUsedMax()).as("not even for a moment").isEqualTo(before.memUsedMax());
+            assertThat(after.hugePages()).isEqualTo(1);
+            assertThat(after.hugePagesSince()).as("every huge store counts").isEqualTo(2);
+            assertThat(after.comprDataSize()).isEqualTo(PAGE);
+        }
+
+        @Test
+        void anOverwriteInTheSameSizeClassNeedsNoRoomUnderMemLimit() throws Exception {
+            device.init(4 * PAGE);
+            byte[] page = TestPages.compressible(PAGE, 7);
+            write(0, page);
+            device.setMemLimit(device.mmStat().memUsedTotal()); // full: no new chunk may be allocated
+            page[100] ^= 1; // another page of the same compressed size: same size class
+            write(0, page);
+            assertThat(read(0, PAGE)).isEqualTo(page);
+            assertThat(device.ioStat().failedWrites()).isZero();
+            byte[] other = TestPages.random(PAGE, 8); // a huge page: another class, needs a new chunk
+            assertThat(zramError(() -> write(0, other)).reason()).isEqualTo(Reason.NO_SPACE);
+            assertThat(read(0, PAGE)).as("the old contents stay").isEqualTo(page);
+        }
     }
 
     @Nested

@@ -90,6 +90,14 @@ final class Chunk {
         meta[index >>> 6] |= 1L << index;
     }
 
+    /** Records a new size for the object in slot {@code index}, keeping its owner. */
+    @GuardedBy("sizeClass.lock")
+    void resize(int index, int size) {
+        assert size >= 1 && size <= 0xFFFF && !isFree(index);
+        int at = bitmapWords + index;
+        meta[at] = (meta[at] & ~0xFFFFL) | size;
+    }
+
     @GuardedBy("sizeClass.lock")
     boolean isFree(int index) {
         return (meta[index >>> 6] & (1L << index)) != 0;

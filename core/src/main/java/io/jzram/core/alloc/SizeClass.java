@@ -99,6 +99,14 @@ final class SizeClass {
         return c.handleBase | slot;
     }
 
+    /** Records a new size for the live object in {@code slot} of {@code c}; the size belongs to this class. */
+    @GuardedBy("lock")
+    void resize(Chunk c, int slot, int objectSize) {
+        checkLive(c, slot);
+        assert layout.minObjectSize() <= objectSize && objectSize <= layout.maxObjectSize();
+        c.resize(slot, objectSize);
+    }
+
     /** @throws IllegalArgumentException unless {@code slot} of {@code c} holds a live object */
     @GuardedBy("lock")
     void checkLive(Chunk c, int slot) {

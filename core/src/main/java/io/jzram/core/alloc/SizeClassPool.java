@@ -190,6 +190,39 @@ public final class SizeClassPool implements AutoCloseable {
     }
 
     /**
+     * Lets the live object {@code handle} take a new size without moving, if {@code newSize} falls in
+     * the object's size class (the slot is the class's size whatever the object's): records the new
+     * size and returns {@code true}; the caller then writes the new bytes in place. Otherwise changes
+     * nothing and returns {@code false} (the caller allocates a new object). No memory is allocated or
+     * freed either way, so {@link #totalBytes()} does not change. Thread-safe; the caller guarantees
+     * nobody else uses this handle concurrently (its page lock).
+     *
+     * @throws IllegalArgumentException if the handle does not name a live object, or for a size outside
+     *     {@code 1..MAX_OBJECT_SIZE}
+     */
+    public boolean resizeInPlace(long handle, int newSize) {
+        if (newSize < 1 || newSize > MAX_OBJECT_SIZE) {
+            throw new IllegalArgumentException("object size " + newSize + " not in 1.." + MAX_OBJECT_SIZE);
+        }
+        Chunk chunk = chunkOf(handle);
+        SizeClass sizeClass = chunk.sizeClass;
+        if (TABLE.classIndexFor(newSize) != sizeClass.index) {
+            return false;
+        }
+        int slot = Handles.index(handle);
+        if (liveSize(chunk, slot) == newSize) {
+            return true; // nothing to record (and the huge class's objects are always a page)
+        }
+        sizeClass.lock.lock();
+        try {
+            sizeClass.resize(chunk, slot, newSize);
+        } finally {
+            sizeClass.lock.unlock();
+        }
+        return true;
+    }
+
+    /**
      * Zero-copy access for codecs: a direct buffer over the whole chunk holding the object, shared by all
      * callers, who use absolute offsets only and never change its position or limit. The object is at
      * {@link #offset(long)} and is {@link #size(long)} bytes long. Allocation-free, O(1); valid while the

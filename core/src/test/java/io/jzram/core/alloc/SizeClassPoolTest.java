@@ -319,6 +319,65 @@ class SizeClassPoolTest {
     }
 
     @Test
+    void anObjectResizedWithinItsClassStaysWhereItIs() {
+        long a = pool.malloc(1000, 5);
+        SizeClassStats cls = statsOfClassHolding(1000);
+        long total = pool.totalBytes();
+        int other = cls.minObjectSize() == 1000 ? cls.maxObjectSize() : cls.minObjectSize();
+        assertThat(pool.resizeInPlace(a, other)).isTrue();
+        assertThat(pool.size(a)).isEqualTo(other);
+        assertThat(pool.segment(a).byteSize()).isEqualTo(other);
+        assertThat(pool.totalBytes()).isEqualTo(total);
+        assertThat(statsOfClassHolding(1000).objectsUsed()).isEqualTo(1);
+    }
+
+    @Test
+    void anObjectIsNotResizedIntoAnotherClass() {
+        long a = pool.malloc(1000, 5);
+        SizeClassStats cls = statsOfClassHolding(1000);
+        assertThat(pool.resizeInPlace(a, cls.maxObjectSize() + 1)).isFalse();
+        assertThat(pool.resizeInPlace(a, cls.minObjectSize() - 1)).isFalse();
+        assertThat(pool.size(a)).as("unchanged").isEqualTo(1000);
+        assertThatThrownBy(() -> pool.resizeInPlace(a, 0)).isInstanceOf(IllegalArgumentException.class);
+        pool.free(a);
+        assertThatThrownBy(() -> pool.resizeInPlace(a, 1000)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void compactionMovesAResizedObjectWithItsNewSize() {
+        SizeClassStats cls = statsOfClassHolding(600);
+        int perChunk = cls.objectsPerChunk();
+        List<Long> handles = new ArrayList<>();
+        for (int i = 0; i < 3 * perChunk; i++) {
+            handles.add(pool.malloc(600, i));
+        }
+        int smaller = cls.minObjectSize();
+        long kept = handles.get(handles.size() - 1); // in the last, sparsest chunk after the frees below
+        assertThat(pool.resizeInPlace(kept, smaller)).isTrue();
+        byte[] bytes = pattern(smaller, 9);
+        write(kept, bytes);
+        for (int i = perChunk; i < handles.size() - 1; i++) { // empty most of the 2nd and 3rd chunks
+            if (i % perChunk != 0) {
+                pool.free(handles.get(i));
+            }
+        }
+        for (int i = 0; i < perChunk; i++) { // and make room in the first
+            if (i % 2 == 0) {
+                pool.free(handles.get(i));
+            }
+        }
+        Map<Integer, Long> moved = new HashMap<>();
+        pool.compact((owner, handle) -> {
+            moved.put(owner, pool.migrate(handle));
+            return true;
+        });
+        assertThat(moved).as("the resized object's chunk was emptied").containsKey(handles.size() - 1);
+        long now = moved.get(handles.size() - 1);
+        assertThat(pool.size(now)).isEqualTo(smaller);
+        assertThat(read(now)).isEqualTo(bytes);
+    }
+
+    @Test
     void aPoolOnRealNativeMemoryWorksToo() {
         try (SizeClassPool plain = new SizeClassPool()) {
             long handle = plain.malloc(2500, 3);
