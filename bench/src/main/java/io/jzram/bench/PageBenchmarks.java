@@ -110,6 +110,19 @@ public class PageBenchmarks {
             next = (next + stride) % count;
             return p;
         }
+
+        /**
+         * The corpus page to write into device page {@code p}: another page on every pass over the
+         * device, so that each write replaces a page's contents with different contents, as a real
+         * overwrite does (rewriting the bytes a page already holds would always land in the same
+         * allocator size class).
+         */
+        int sourceFor(int p, int count) {
+            long pass = writes++ / count + 1;
+            return (int) ((p + pass * 7919) % count);
+        }
+
+        long writes;
     }
 
     @State(Scope.Thread)
@@ -138,7 +151,7 @@ public class PageBenchmarks {
     @Benchmark
     public void engineWrite(Data d, Device dev, Cursor c) throws ZramException {
         int p = c.nextPage(d.count);
-        ByteBuffer v = c.views[p];
+        ByteBuffer v = c.views[c.sourceFor(p, d.count)];
         v.clear();
         dev.device.write(v, (long) p * MixedCorpus.PAGE);
     }

@@ -24,7 +24,8 @@ import net.jpountz.lz4.LZ4SafeDecompressor;
  * quartiles, and the ratio of the totals.
  *
  * <p>The operations are exactly {@link PageBenchmarks}' (same corpus, same device set-up, same
- * page order: a stride of 4099 pages), one thread, after a warm-up long enough for C2.
+ * page order: a stride of 4099 pages; each write replaces a page's contents with another corpus
+ * page), one thread, after a warm-up long enough for C2.
  *
  * <p>Usage: {@code java -XX:+AlwaysPreTouch -Xms3g -Xmx3g --enable-native-access=ALL-UNNAMED
  * -Djzram.bench.corpusFile=/tmp/corpus.bin -cp bench/target/benchmarks.jar
@@ -47,6 +48,7 @@ public final class PairedRatios {
     private final int[] lengths;
     private final ZramDevice device;
     private int next;
+    private long writes;
     private long sink;
 
     private PairedRatios(MixedCorpus corpus) throws ZramException {
@@ -84,7 +86,10 @@ public final class PairedRatios {
         for (int k = 0; k < SLICE; k++) {
             int p = nextPage();
             switch (op) {
-                case 0 -> device.write(views[p].clear(), (long) p * MixedCorpus.PAGE);
+                case 0 -> { // another corpus page on every pass, as PageBenchmarks.Cursor.sourceFor does
+                    long pass = writes++ / count + 1;
+                    device.write(views[(int) ((p + pass * 7919) % count)].clear(), (long) p * MixedCorpus.PAGE);
+                }
                 case 1 -> sink += compressor.compress(pages, p * MixedCorpus.PAGE, MixedCorpus.PAGE, compressedOut, 0,
                         compressedOut.capacity());
                 case 2 -> {
