@@ -7,6 +7,9 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.lz4.LZ4SafeDecompressor;
@@ -27,6 +30,9 @@ import net.jpountz.lz4.LZ4SafeDecompressor;
  * page order: a stride of 4099 pages; each write replaces a page's contents with another corpus
  * page), one thread, after a warm-up long enough for C2.
  *
+ * <p>The scaling from one thread to two is measured the same way: a block is 8 slices on one
+ * thread, then 8 slices on each of two threads at once (twice), then 8 on one thread.
+ *
  * <p>Usage: {@code java -XX:+AlwaysPreTouch -Xms3g -Xmx3g --enable-native-access=ALL-UNNAMED
  * -Djzram.bench.corpusFile=/tmp/corpus.bin -cp bench/target/benchmarks.jar
  * io.jzram.bench.PairedRatios [seconds per pair, default 20]}.
@@ -35,31 +41,55 @@ public final class PairedRatios {
 
     static final int SLICE = 1000;
     static final int STRIDE = 4099;
+    /** Slices per thread in each part of a scaling block. */
+    static final int SCALING_SLICES = 8;
 
     private final int count;
-    private final ByteBuffer[] views;
     private final ByteBuffer pages;
-    private final ByteBuffer out = ByteBuffer.allocateDirect(MixedCorpus.PAGE);
     private final LZ4Compressor compressor = LZ4Factory.nativeInstance().fastCompressor();
     private final LZ4SafeDecompressor decompressor = LZ4Factory.nativeInstance().safeDecompressor();
-    private final ByteBuffer compressedOut;
     private final ByteBuffer compressed;
     private final int[] offsets;
     private final int[] lengths;
     private final ZramDevice device;
-    private int next;
-    private long writes;
-    private long sink;
+    /** The measuring thread's cursor, and the second thread's for the scaling blocks. */
+    private final Cursor[] cursors;
+    private final ExecutorService second = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "second");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** One thread's place in the page walk, its read buffer and its results sink. */
+    private final class Cursor {
+        final ByteBuffer out = ByteBuffer.allocateDirect(MixedCorpus.PAGE);
+        /** The raw compressor's output, per thread (a shared one would bounce between the cores). */
+        final ByteBuffer compressedOut = ByteBuffer.allocateDirect(compressor.maxCompressedLength(MixedCorpus.PAGE));
+        /** This thread's views of the corpus pages (a write moves its source's position). */
+        final ByteBuffer[] views = new ByteBuffer[count];
+        int next;
+        long writes;
+        long sink;
+
+        Cursor(int thread) {
+            next = thread * 7919 % count; // threads start far apart, as in PageBenchmarks
+            for (int i = 0; i < count; i++) {
+                views[i] = pages.slice(i * MixedCorpus.PAGE, MixedCorpus.PAGE);
+            }
+        }
+
+        int nextPage() {
+            int p = next;
+            next = (next + STRIDE) % count;
+            return p;
+        }
+    }
 
     private PairedRatios(MixedCorpus corpus) throws ZramException {
         count = corpus.size();
         pages = corpus.toDirectBuffer();
-        views = new ByteBuffer[count];
-        for (int i = 0; i < count; i++) {
-            views[i] = pages.slice(i * MixedCorpus.PAGE, MixedCorpus.PAGE);
-        }
+        cursors = new Cursor[] {new Cursor(0), new Cursor(1)};
         int bound = compressor.maxCompressedLength(MixedCorpus.PAGE);
-        compressedOut = ByteBuffer.allocateDirect(bound);
         compressed = ByteBuffer.allocateDirect(count * bound);
         offsets = new int[count];
         lengths = new int[count];
@@ -70,37 +100,82 @@ public final class PairedRatios {
         device = new ZramRegistry().hotAdd();
         device.init((long) count * MixedCorpus.PAGE);
         for (int i = 0; i < count; i++) {
-            device.write(views[i].clear(), (long) i * MixedCorpus.PAGE);
+            device.write(cursors[0].views[i].clear(), (long) i * MixedCorpus.PAGE);
         }
     }
 
-    private int nextPage() {
-        int p = next;
-        next = (next + STRIDE) % count;
-        return p;
+    /** One slice of {@code op} on the calling thread: SLICE pages; returns the nanoseconds it took. */
+    private long slice(int op) throws ZramException {
+        return slice(op, cursors[0]);
     }
 
-    /** One slice of {@code op}: SLICE pages; returns the nanoseconds it took. */
-    private long slice(int op) throws ZramException {
+    private long slice(int op, Cursor c) throws ZramException {
         long start = System.nanoTime();
         for (int k = 0; k < SLICE; k++) {
-            int p = nextPage();
+            int p = c.nextPage();
             switch (op) {
                 case 0 -> { // another corpus page on every pass, as PageBenchmarks.Cursor.sourceFor does
-                    long pass = writes++ / count + 1;
-                    device.write(views[(int) ((p + pass * 7919) % count)].clear(), (long) p * MixedCorpus.PAGE);
+                    long pass = c.writes++ / count + 1;
+                    device.write(c.views[(int) ((p + pass * 7919) % count)].clear(), (long) p * MixedCorpus.PAGE);
                 }
-                case 1 -> sink += compressor.compress(pages, p * MixedCorpus.PAGE, MixedCorpus.PAGE, compressedOut, 0,
-                        compressedOut.capacity());
+                case 1 -> c.sink += compressor.compress(pages, p * MixedCorpus.PAGE, MixedCorpus.PAGE, c.compressedOut, 0,
+                        c.compressedOut.capacity());
                 case 2 -> {
-                    device.read(out.clear(), (long) p * MixedCorpus.PAGE);
-                    sink += out.get(0);
+                    device.read(c.out.clear(), (long) p * MixedCorpus.PAGE);
+                    c.sink += c.out.get(0);
                 }
-                case 3 -> sink += decompressor.decompress(compressed, offsets[p], lengths[p], out, 0, MixedCorpus.PAGE);
+                case 3 -> c.sink += decompressor.decompress(compressed, offsets[p], lengths[p], c.out, 0, MixedCorpus.PAGE);
                 default -> throw new IllegalArgumentException();
             }
         }
         return System.nanoTime() - start;
+    }
+
+    /** {@code k} slices of {@code op} on the calling thread, with cursor {@code c}. */
+    private long slices(int op, Cursor c, int k) throws ZramException {
+        long t = 0;
+        for (int i = 0; i < k; i++) {
+            t += slice(op, c);
+        }
+        return t;
+    }
+
+    /**
+     * {@code SCALING_SLICES} slices of engine {@code op} on each of two threads at once; returns the
+     * wall-clock nanoseconds. Several slices, so that handing the work to the second thread (a
+     * wake-up, tens of microseconds) is small next to the work.
+     */
+    private long twoThreadSlices(int op) throws Exception {
+        long start = System.nanoTime();
+        Future<Long> other = second.submit(() -> slices(op, cursors[1], SCALING_SLICES));
+        slices(op, cursors[0], SCALING_SLICES);
+        other.get();
+        return System.nanoTime() - start;
+    }
+
+    /**
+     * Scaling of engine {@code op} from one thread to two: blocks of (one thread, SCALING_SLICES
+     * slices), (two threads, as many each) twice, in A B B A order; a block's scaling is
+     * {@code 2 * t1 / t2}, the two-thread throughput over the one-thread throughput.
+     */
+    private void scaling(String what, int op, long nanos) throws Exception {
+        double[] r = new double[1024];
+        int n = 0;
+        long end = System.nanoTime() + nanos;
+        while (System.nanoTime() < end) {
+            long one = slices(op, cursors[0], SCALING_SLICES);
+            long two = twoThreadSlices(op);
+            two += twoThreadSlices(op);
+            one += slices(op, cursors[0], SCALING_SLICES);
+            if (n == r.length) {
+                r = Arrays.copyOf(r, n * 2);
+            }
+            r[n++] = 2.0 * one / two;
+        }
+        r = Arrays.copyOf(r, n);
+        Arrays.sort(r);
+        System.out.printf(Locale.ROOT, "%-14s scaling 2 threads / 1 thread: median %.2fx (quartiles %.2f-%.2f, %d blocks)%n",
+                what, r[n / 2], r[n / 4], r[n * 3 / 4], n);
     }
 
     /** Blocks of A B B A for {@code nanos}; returns the block ratios (raw time / engine time). */
@@ -142,13 +217,20 @@ public final class PairedRatios {
             for (int op = 0; op < 4; op++) {
                 bench.slice(op);
             }
+            bench.twoThreadSlices(0);
+            bench.twoThreadSlices(2);
         }
         System.out.printf(Locale.ROOT, "paired slices of %d pages (A B B A), one thread, %d pages of the mixed corpus%n",
                 SLICE, bench.count);
         bench.report("write", 0, 1, Duration.ofSeconds(seconds).toNanos());
         bench.report("read", 2, 3, Duration.ofSeconds(seconds).toNanos());
+        bench.scaling("write", 0, Duration.ofSeconds(seconds).toNanos());
+        bench.scaling("read", 2, Duration.ofSeconds(seconds).toNanos());
+        // The machine's own limit: the raw codec needs no shared state at all.
+        bench.scaling("raw compress", 1, Duration.ofSeconds(seconds).toNanos());
+        bench.scaling("raw decompress", 3, Duration.ofSeconds(seconds).toNanos());
         bench.device.reset(true, Duration.ofSeconds(10));
-        if (bench.sink == 42) {
+        if (bench.cursors[0].sink + bench.cursors[1].sink == 42) {
             System.out.println();
         }
     }
