@@ -3,9 +3,11 @@ package io.jzram.bench;
 import io.jzram.core.ZramDevice;
 import io.jzram.core.ZramException;
 import io.jzram.core.ZramRegistry;
+import io.jzram.core.alloc.SizeClassPool;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,12 +37,16 @@ import net.jpountz.lz4.LZ4SafeDecompressor;
  *
  * <p>Usage: {@code java -XX:+AlwaysPreTouch -Xms3g -Xmx3g --enable-native-access=ALL-UNNAMED
  * -Djzram.bench.corpusFile=/tmp/corpus.bin -cp bench/target/benchmarks.jar
- * io.jzram.bench.PairedRatios [seconds per pair, default 20]}.
+ * io.jzram.bench.PairedRatios [seconds per pair, default 20] [--breakdown]}. {@code --breakdown}
+ * adds where a write's time goes: each step of what the engine does, alone, against the raw
+ * codec.
  */
 public final class PairedRatios {
 
     static final int SLICE = 1000;
     static final int STRIDE = 4099;
+    /** --breakdown: a buffer as large as the device's compressed data, in places of a page's bound. */
+    static final int COLD_PLACE = 4200;
     /** Slices per thread in each part of a scaling block. */
     static final int SCALING_SLICES = 8;
 
@@ -52,6 +58,10 @@ public final class PairedRatios {
     private final int[] offsets;
     private final int[] lengths;
     private final ZramDevice device;
+    /** --breakdown only: memory that is not in the cache, and an allocator of the engine's kind with one object per page. */
+    private ByteBuffer cold;
+    private SizeClassPool pool;
+    private long[] handles;
     /** The measuring thread's cursor, and the second thread's for the scaling blocks. */
     private final Cursor[] cursors;
     private final ExecutorService second = Executors.newSingleThreadExecutor(r -> {
@@ -125,10 +135,43 @@ public final class PairedRatios {
                     c.sink += c.out.get(0);
                 }
                 case 3 -> c.sink += decompressor.decompress(compressed, offsets[p], lengths[p], c.out, 0, MixedCorpus.PAGE);
+                // The write's cost, step by step (--breakdown): what the raw codec does, plus ...
+                case 4 -> { // ... copying the result to a place in memory that is not in the cache
+                    int n = compressor.compress(pages, p * MixedCorpus.PAGE, MixedCorpus.PAGE, c.compressedOut, 0,
+                            c.compressedOut.capacity());
+                    cold.put(coldPlace(p), c.compressedOut, 0, n);
+                    c.sink += n;
+                }
+                case 5 -> // ... compressing straight into such a place instead
+                    c.sink += compressor.compress(pages, p * MixedCorpus.PAGE, MixedCorpus.PAGE, cold, coldPlace(p),
+                            c.compressedOut.capacity());
+                case 6 -> { // ... the allocator: a new object for the page, the copy, the page's old object freed
+                    int n = compressor.compress(pages, p * MixedCorpus.PAGE, MixedCorpus.PAGE, c.compressedOut, 0,
+                            c.compressedOut.capacity());
+                    boolean huge = n >= pool.hugeClassSize();
+                    int size = huge ? MixedCorpus.PAGE : n;
+                    long h = pool.malloc(size, p);
+                    if (huge) {
+                        pool.buffer(h).put(pool.offset(h), pages, p * MixedCorpus.PAGE, size);
+                    } else {
+                        pool.buffer(h).put(pool.offset(h), c.compressedOut, 0, size);
+                    }
+                    if (handles[p] != 0) {
+                        pool.free(handles[p]);
+                    }
+                    handles[p] = h;
+                    c.sink += n;
+                }
                 default -> throw new IllegalArgumentException();
             }
         }
         return System.nanoTime() - start;
+    }
+
+    /** A place of COLD_PLACE bytes in {@link #cold} for page {@code p}, scattered (a multiplicative hash). */
+    private int coldPlace(int p) {
+        int places = cold.capacity() / COLD_PLACE - 1;
+        return (int) ((p * 2654435761L) % places) * COLD_PLACE;
     }
 
     /** {@code k} slices of {@code op} on the calling thread, with cursor {@code c}. */
@@ -174,7 +217,7 @@ public final class PairedRatios {
         }
         r = Arrays.copyOf(r, n);
         Arrays.sort(r);
-        System.out.printf(Locale.ROOT, "%-14s scaling 2 threads / 1 thread: median %.2fx (quartiles %.2f-%.2f, %d blocks)%n",
+        System.out.printf(Locale.ROOT, "%-40s median %.2fx (quartiles %.2f-%.2f, %d blocks)%n",
                 what, r[n / 2], r[n / 4], r[n * 3 / 4], n);
     }
 
@@ -203,14 +246,34 @@ public final class PairedRatios {
         double[] r = pair(engine, raw, nanos, totals);
         Arrays.sort(r);
         double pagesPerNs = (double) SLICE * 2 * r.length / totals[0];
-        System.out.printf(Locale.ROOT, "%-6s engine/raw: median %.3f (quartiles %.3f-%.3f, %d blocks), totals %.3f;"
+        System.out.printf(Locale.ROOT, "%-40s median %.3f (quartiles %.3f-%.3f, %d blocks), totals %.3f;"
                         + " engine %.0f MB/s, raw %.0f MB/s%n", what, r[r.length / 2], r[r.length / 4], r[r.length * 3 / 4],
                 r.length, totals[1] / totals[0], pagesPerNs * MixedCorpus.PAGE * 1e3,
                 (double) SLICE * 2 * r.length / totals[1] * MixedCorpus.PAGE * 1e3);
     }
 
+    /**
+     * Where a write's time goes beyond the raw codec's: each step adds one part of what the engine
+     * does, measured against the raw codec in the same paired blocks.
+     */
+    private void breakdown(long nanos) throws ZramException {
+        cold = ByteBuffer.allocateDirect(48 << 20);
+        pool = new SizeClassPool();
+        handles = new long[count];
+        for (int i = 0; i < 2 * count / SLICE; i++) { // touch the buffer, fill the allocator
+            slice(4);
+            slice(6);
+        }
+        System.out.println("write breakdown (each step / raw compress into a buffer in the cache):");
+        report("  compress, copy to cold memory:", 4, 1, nanos);
+        report("  compress into cold memory:", 5, 1, nanos);
+        report("  compress, malloc, copy, free the old:", 6, 1, nanos);
+        report("  the engine's write:", 0, 1, nanos);
+        pool.close();
+    }
+
     public static void main(String[] args) throws Exception {
-        long seconds = args.length > 0 ? Long.parseLong(args[0]) : 20;
+        long seconds = args.length > 0 && !args[0].startsWith("--") ? Long.parseLong(args[0]) : 20;
         PairedRatios bench = new PairedRatios(MixedCorpus.load(PageBenchmarks.CORPUS_MB));
         long warm = System.nanoTime() + Duration.ofSeconds(Math.min(8, seconds)).toNanos();
         while (System.nanoTime() < warm) {
@@ -222,13 +285,16 @@ public final class PairedRatios {
         }
         System.out.printf(Locale.ROOT, "paired slices of %d pages (A B B A), one thread, %d pages of the mixed corpus%n",
                 SLICE, bench.count);
-        bench.report("write", 0, 1, Duration.ofSeconds(seconds).toNanos());
-        bench.report("read", 2, 3, Duration.ofSeconds(seconds).toNanos());
-        bench.scaling("write", 0, Duration.ofSeconds(seconds).toNanos());
-        bench.scaling("read", 2, Duration.ofSeconds(seconds).toNanos());
+        bench.report("write, engine / raw:", 0, 1, Duration.ofSeconds(seconds).toNanos());
+        bench.report("read, engine / raw:", 2, 3, Duration.ofSeconds(seconds).toNanos());
+        bench.scaling("write, scaling 2 threads / 1:", 0, Duration.ofSeconds(seconds).toNanos());
+        bench.scaling("read, scaling 2 threads / 1:", 2, Duration.ofSeconds(seconds).toNanos());
         // The machine's own limit: the raw codec needs no shared state at all.
-        bench.scaling("raw compress", 1, Duration.ofSeconds(seconds).toNanos());
-        bench.scaling("raw decompress", 3, Duration.ofSeconds(seconds).toNanos());
+        bench.scaling("raw compress, scaling 2 / 1:", 1, Duration.ofSeconds(seconds).toNanos());
+        bench.scaling("raw decompress, scaling 2 / 1:", 3, Duration.ofSeconds(seconds).toNanos());
+        if (List.of(args).contains("--breakdown")) {
+            bench.breakdown(Duration.ofSeconds(seconds).toNanos());
+        }
         bench.device.reset(true, Duration.ofSeconds(10));
         if (bench.cursors[0].sink + bench.cursors[1].sink == 42) {
             System.out.println();
