@@ -443,7 +443,7 @@ public final class ZramDevice {
             checkRange(g, offset, len);
             PageStore store = g.store;
             int pos = dst.position();
-            forEachPage(offset, len, (index, pageOff, done, n) -> store.read(index, pageOff, dst, pos + (int) done, n));
+            forEachPage(offset, len, store, dst, pos, 0, READ);
             dst.position(pos + len);
             store.stats.reads.increment();
             store.stats.bytesRead.add(len);
@@ -469,7 +469,7 @@ public final class ZramDevice {
             PageStore store = g.store;
             int pos = src.position();
             long limit = memLimit;
-            forEachPage(offset, len, (index, pageOff, done, n) -> store.write(index, pageOff, src, pos + (int) done, n, limit));
+            forEachPage(offset, len, store, src, pos, limit, WRITE);
             src.position(pos + len);
             store.stats.writes.increment();
             store.stats.bytesWritten.add(len);
@@ -512,27 +512,37 @@ public final class ZramDevice {
             checkRange(g, offset, length);
             PageStore store = g.store;
             long limit = memLimit;
-            forEachPage(offset, length, (index, pageOff, done, n) -> store.zero(index, pageOff, n, limit));
+            forEachPage(offset, length, store, null, 0, limit, ZERO);
             g.store.stats.discards.increment();
         } finally {
             g.gate.exit();
         }
     }
 
-    /** One piece of a request: {@code n} bytes at {@code pageOff} of page {@code index}, {@code done} bytes into the request. */
+    /**
+     * One piece of a request: {@code n} bytes at {@code pageOff} of page {@code index}, at
+     * {@code bufOff} in the caller's buffer. Everything comes in as arguments, so the three pieces
+     * below capture nothing and are allocated once: an I/O allocates nothing.
+     */
     @FunctionalInterface
     private interface PagePiece {
-        void apply(int index, int pageOff, long done, int n) throws ZramException;
+        void apply(PageStore store, ByteBuffer buf, int bufOff, long memLimit, int index, int pageOff, int n) throws ZramException;
     }
 
-    /** Splits a checked byte range into per-page pieces, first to last. */
-    private static void forEachPage(long offset, long length, PagePiece piece) throws ZramException {
+    private static final PagePiece READ = (store, buf, bufOff, memLimit, index, pageOff, n) -> store.read(index, pageOff, buf, bufOff, n);
+    private static final PagePiece WRITE = (store, buf, bufOff, memLimit, index, pageOff, n) ->
+            store.write(index, pageOff, buf, bufOff, n, memLimit);
+    private static final PagePiece ZERO = (store, buf, bufOff, memLimit, index, pageOff, n) -> store.zero(index, pageOff, n, memLimit);
+
+    /** Splits a checked byte range into per-page pieces, first to last; piece k is at {@code bufPos} + its offset in the range. */
+    private static void forEachPage(long offset, long length, PageStore store, ByteBuffer buf, int bufPos, long memLimit,
+            PagePiece piece) throws ZramException {
         long done = 0;
         while (done < length) {
             long at = offset + done;
             int pageOff = (int) (at & (PAGE_SIZE - 1));
             int n = (int) Math.min(PAGE_SIZE - pageOff, length - done);
-            piece.apply((int) (at >>> 12), pageOff, done, n);
+            piece.apply(store, buf, bufPos + (int) done, memLimit, (int) (at >>> 12), pageOff, n);
             done += n;
         }
     }

@@ -263,6 +263,31 @@ class ZramDeviceTest {
         }
 
         @Test
+        void pageReadsAndWritesAllocateNothingOnTheHeap() throws Exception {
+            device.init(64 * PAGE);
+            ByteBuffer[] pages = new ByteBuffer[4];
+            for (int i = 0; i < pages.length; i++) { // compressible and incompressible, so both paths run
+                byte[] data = i % 2 == 0 ? TestPages.compressible(PAGE, i) : TestPages.random(PAGE, i);
+                pages[i] = ByteBuffer.allocateDirect(PAGE).put(data).flip();
+            }
+            ByteBuffer out = ByteBuffer.allocateDirect(PAGE);
+            var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+            long me = Thread.currentThread().threadId();
+            int ios = 20_000;
+            long before = 0;
+            for (int round = 0; round < 2; round++) { // the first round warms up: class loading, the JIT
+                before = threads.getThreadAllocatedBytes(me);
+                for (int i = 0; i < ios; i++) {
+                    long at = (long) (i % 64) * PAGE;
+                    device.write(pages[i % pages.length].clear(), at);
+                    device.read(out.clear(), at);
+                }
+            }
+            long allocated = threads.getThreadAllocatedBytes(me) - before;
+            assertThat(allocated).as("bytes allocated by %d page writes and reads", 2 * ios).isLessThan(2 * ios);
+        }
+
+        @Test
         void anIncompressiblePageOverAnIncompressiblePageIsWrittenInPlace() throws Exception {
             device.init(2 * PAGE);
             write(0, TestPages.random(PAGE, 1));
