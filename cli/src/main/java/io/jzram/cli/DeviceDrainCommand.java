@@ -35,11 +35,8 @@ abstract class DeviceDrainCommand extends ServerCommand {
         Engine engine = engine();
         int rc = ExitCodes.OK;
         for (String name : devices) {
-            ZramDevice d;
-            try {
-                d = Devices.lookup(engine, name);
-            } catch (Failure f) {
-                warn(f.getMessage());
+            ZramDevice d = lookupOrWarn(engine, name);
+            if (d == null) {
                 rc = ExitCodes.FAILURE;
                 continue;
             }

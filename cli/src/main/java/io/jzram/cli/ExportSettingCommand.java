@@ -37,11 +37,8 @@ abstract class ExportSettingCommand extends ServerCommand {
         ZramCommandSet target = engine.target();
         int rc = ExitCodes.OK;
         for (String name : devices) {
-            ZramDevice d;
-            try {
-                d = Devices.lookup(engine, name);
-            } catch (Failure f) {
-                warn(f.getMessage());
+            ZramDevice d = lookupOrWarn(engine, name);
+            if (d == null) {
                 rc = ExitCodes.FAILURE;
                 continue;
             }

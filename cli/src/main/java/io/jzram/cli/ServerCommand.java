@@ -13,4 +13,18 @@ abstract class ServerCommand extends BaseCommand {
         }
         return engine;
     }
+
+    /**
+     * For commands that take several devices and go on after one fails: the device called
+     * {@code name}, or null after printing "name: No such device" (the caller then counts a failure
+     * and goes on with the next device).
+     */
+    io.jzram.core.ZramDevice lookupOrWarn(Engine engine, String name) {
+        try {
+            return Devices.lookup(engine, name);
+        } catch (Failure f) {
+            warn(f.getMessage());
+            return null;
+        }
+    }
 }

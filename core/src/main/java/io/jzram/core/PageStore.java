@@ -192,13 +192,7 @@ final class PageStore implements AutoCloseable {
                     "page " + index + ": mem_limit " + memLimit + " reached (mem_used_total would be " + used + ")");
         }
         stats.updateMemUsedMax(used);
-        ByteBuffer target = pool.buffer(handle);
-        int at = pool.offset(handle);
-        if (huge) {
-            target.put(at, data, off, PAGE);
-        } else {
-            target.put(at, s.compressed, 0, size);
-        }
+        copyInto(handle, data, off, s, size, huge);
         // An overwrite moves each counter by its net change only: comprDataSize once, pagesStored
         // not at all (fewer shared counter updates per write; readers only ever see sums).
         long oldSize = slots.hasObject(index) ? slots.size(index) : 0;
@@ -227,13 +221,7 @@ final class PageStore implements AutoCloseable {
         long handle = slots.word(index);
         int oldSize = slots.size(index);
         boolean oldHuge = slots.isHuge(index);
-        ByteBuffer target = pool.buffer(handle);
-        int at = pool.offset(handle);
-        if (huge) {
-            target.put(at, data, off, PAGE);
-        } else {
-            target.put(at, s.compressed, 0, size);
-        }
+        copyInto(handle, data, off, s, size, huge);
         slots.setObject(index, handle, size, huge);
         stats.comprDataSize.add(size - oldSize);
         if (huge) {
@@ -245,6 +233,17 @@ final class PageStore implements AutoCloseable {
             } else {
                 stats.hugePages.decrement();
             }
+        }
+    }
+
+    /** Writes the page's new bytes into object {@code handle}: the page itself if huge, else its compressed form. */
+    private void copyInto(long handle, ByteBuffer data, int off, StreamPool.Stream s, int size, boolean huge) {
+        ByteBuffer target = pool.buffer(handle);
+        int at = pool.offset(handle);
+        if (huge) {
+            target.put(at, data, off, PAGE);
+        } else {
+            target.put(at, s.compressed, 0, size);
         }
     }
 
