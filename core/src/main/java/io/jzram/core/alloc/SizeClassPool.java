@@ -245,7 +245,7 @@ public final class SizeClassPool implements AutoCloseable {
         return chunk.memory.asSlice((long) slot * chunk.sizeClass.size, liveSize(chunk, slot));
     }
 
-    /** The size the object was allocated with. */
+    /** The object's size: as allocated, or as last {@link #resizeInPlace resized}. */
     public int size(long handle) {
         Chunk chunk = chunkOf(handle);
         return liveSize(chunk, Handles.index(handle));
