@@ -37,7 +37,7 @@ public enum ZramctlColumn {
     MEM_USED("MEM-USED", 5, true, "peak memory usage to store compressed data"),
     MIGRATED("MIGRATED", 5, true, "number of objects migrated by compaction"),
     COMP_RATIO("COMP-RATIO", 5, true, "compression ratio: DATA/TOTAL"),
-    LUN("LUN", 3, true, "the iSCSI LUN the device is exported as (zramctl: MOUNTPOINT)");
+    LUN("LUN", 3, true, "the iSCSI LUN the device is exported as, empty when it is not (zramctl: MOUNTPOINT)");
 
     /** zramctl's default columns, with LUN where zramctl has MOUNTPOINT. */
     public static final List<ZramctlColumn> DEFAULTS = List.of(NAME, ALGORITHM, DISKSIZE, DATA, COMPR, TOTAL, STREAMS, LUN);
