@@ -5,7 +5,9 @@
 # (node.session.nr_sessions=2: two ISIDs to the one target), parallel dd through both with
 # cross-session read-back, fio random writes at queue depth 16 verified through the other session, a device hot-added on the host appearing after
 # `iscsiadm -m session --rescan`, a busy device refusing a reset, a forced reset during I/O
-# (errors, no hang, the other devices unharmed), recovery after re-init and rescan, logout.
+# (errors, no hang, the other devices unharmed), recovery after re-init and rescan, a device in
+# use refusing to be unexported, a forced unexport (I/O errors, no hang), its export again (the
+# data is still there), logout.
 . /usr/lib/e2e/guest-lib.sh
 
 # wwid of a disk: the same logical unit through two sessions must have the same one
@@ -172,6 +174,38 @@ else
   check "write 16 MiB to $dB after recovery" test $? -eq 0
   dd if=/dev/"$B2" of=/tmp/big2 bs=1M count=16 iflag=direct status=none
   check "$dB reads back through the other session after recovery" cmp -s /tmp/big /tmp/big2
+fi
+
+step "unexport $dA while both sessions use it, then export it again"
+out=$(host cli unexport "$dA"); rc=$?
+echo "$out"
+if [ $rc -eq 3 ]; then
+  skip "unexport not supported by $E2E_TARGET"
+else
+  check "unexport of a device in use is refused without --force (exit $rc)" test $rc -ne 0
+  out=$(host cli unexport --force "$dA"); rc=$?
+  echo "$out"
+  expect_eq "forced unexport of $dA (host exit)" 0 "$rc"
+  # the LUN is gone: I/O to it fails with an error (LOGICAL UNIT NOT SUPPORTED), it does not hang
+  with_timeout 60 dd if=/dev/"$A1" of=/dev/null bs=4k count=1 iflag=direct status=none 2>/tmp/unexp.err; rc=$?
+  say "read of the withdrawn LUN: exit $rc: $(head -n 1 /tmp/unexp.err)"
+  check "I/O to the withdrawn LUN fails, no hang (exit $rc)" test $rc -ne 0 -a $rc -ne 124
+  dd if=/dev/"$C2" of=/dev/null bs=1M count=4 iflag=direct status=none
+  check "$dC unharmed while $dA is withdrawn" test $? -eq 0
+  dmesg | tail -n 6
+  out=$(host cli export "$dA"); rc=$?
+  echo "$out"
+  expect_eq "export $dA again (host exit)" 0 "$rc"
+  for s in $s1 $s2; do
+    d=$(disk_of_lun "$lA" "$s")
+    [ -n "$d" ] || { fail "$dA (LUN $lA) gone from session $s"; continue; }
+    st=$(cat /sys/block/"$d"/device/state)
+    if [ "$st" != running ]; then say "/dev/$d is $st: setting it running"; echo running > /sys/block/"$d"/device/state; fi
+  done
+  # a withdrawal is not a reset: the data is still there
+  dd if=/dev/"$A2" of=/tmp/ra2 bs=1M count=24 iflag=direct status=none
+  check "$dA reads back its data through session $s2 after the export" cmp -s /tmp/ra /tmp/ra2
+  rm -f /tmp/ra2
 fi
 
 step "logout"
