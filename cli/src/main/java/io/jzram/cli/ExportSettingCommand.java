@@ -50,7 +50,7 @@ abstract class ExportSettingCommand extends ServerCommand {
             }
             try {
                 synchronized (engine.setupLock()) {
-                    target.setExported(d.id(), exported(), force());
+                    target.setExported(d, exported(), force());
                 }
             } catch (ZramException e) {
                 // BUSY: logged-in sessions have the LUN; the message counts them and says --force helps.

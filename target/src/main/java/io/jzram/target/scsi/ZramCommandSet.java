@@ -161,42 +161,73 @@ public final class ZramCommandSet implements ScsiCommandSet, AutoCloseable {
      * @throws ZramException BUSY when withdrawing a LUN sessions have, without {@code force}
      */
     public void setExported(int deviceId, boolean exported, boolean force) throws ZramException {
-        List<LunState> removed = new ArrayList<>();
+        List<LunState> removed;
         synchronized (topology) {
-            if (exported == !unexported.contains(deviceId)) {
-                return; // already so
+            removed = setExportedLocked(deviceId, exported, force);
+        }
+        removed.forEach(LunState::close);
+    }
+
+    /**
+     * The export switch of a device the caller has in hand (a command that looked it up): as
+     * {@link #setExported(int, boolean, boolean)}, but if that device is no longer registered
+     * (removed meanwhile) it fails with {@link ZramException.Reason#NO_SUCH_DEVICE} and changes
+     * nothing. Without the check, a withdrawal racing with hot_remove could record the setting
+     * after the removal forgot it, and the next device created with that id would start hidden.
+     * (The registry removes a device before it tells this command set, under whose lock the
+     * check runs: either the check sees the device and the removal's forgetting comes after the
+     * change, or it does not and nothing is recorded.)
+     *
+     * @throws ZramException NO_SUCH_DEVICE; BUSY as for the id form
+     */
+    public void setExported(ZramDevice device, boolean exported, boolean force) throws ZramException {
+        List<LunState> removed;
+        synchronized (topology) {
+            if (registry.find(device.id()).orElse(null) != device) {
+                // Ends here: the device is gone, nothing is recorded; the caller reports "No such device".
+                throw new ZramException(ZramException.Reason.NO_SUCH_DEVICE, device.name() + ": no such device");
             }
-            if (!exported && !force) {
-                int sessions = sessionsUsingLocked(deviceId);
-                if (sessions > 0) {
-                    // Ends here: nothing changed, the caller reports BUSY (the CLI with its --force hint).
-                    throw new ZramException(ZramException.Reason.BUSY, "zram" + deviceId + ": LUN " + deviceId + " in use by "
-                            + sessions + " session" + (sessions == 1 ? "" : "s"));
-                }
+            removed = setExportedLocked(device.id(), exported, force);
+        }
+        removed.forEach(LunState::close);
+    }
+
+    /** Caller holds {@link #topology}; returns the LUN states withdrawn, for the caller to close outside the lock. */
+    private List<LunState> setExportedLocked(int deviceId, boolean exported, boolean force) throws ZramException {
+        List<LunState> removed = new ArrayList<>();
+        if (exported == !unexported.contains(deviceId)) {
+            return removed; // already so
+        }
+        if (!exported && !force) {
+            int sessions = sessionsUsingLocked(deviceId);
+            if (sessions > 0) {
+                // Ends here: nothing changed, the caller reports BUSY (the CLI with its --force hint).
+                throw new ZramException(ZramException.Reason.BUSY, "zram" + deviceId + ": LUN " + deviceId + " in use by "
+                        + sessions + " session" + (sessions == 1 ? "" : "s"));
             }
+        }
+        if (exported) {
+            unexported.remove(deviceId);
+        } else {
+            unexported.add(deviceId);
+        }
+        ZramDevice device = registry.find(deviceId).orElse(null);
+        if (device == null) {
+            return removed;
+        }
+        for (NexusState state : nexuses) {
             if (exported) {
-                unexported.remove(deviceId);
+                addLun(state, device, UnitAttention.RESET_OCCURRED);
+                state.nexusAttentions.establish(UnitAttention.REPORTED_LUNS_DATA_CHANGED);
             } else {
-                unexported.add(deviceId);
-            }
-            ZramDevice device = registry.find(deviceId).orElse(null);
-            if (device == null) {
-                return;
-            }
-            for (NexusState state : nexuses) {
-                if (exported) {
-                    addLun(state, device, UnitAttention.RESET_OCCURRED);
+                LunState lun = state.remove(device);
+                if (lun != null) {
+                    removed.add(lun);
                     state.nexusAttentions.establish(UnitAttention.REPORTED_LUNS_DATA_CHANGED);
-                } else {
-                    LunState lun = state.remove(device);
-                    if (lun != null) {
-                        removed.add(lun);
-                        state.nexusAttentions.establish(UnitAttention.REPORTED_LUNS_DATA_CHANGED);
-                    }
                 }
             }
         }
-        removed.forEach(LunState::close);
+        return removed;
     }
 
     /** Whether the device with this id is published as a LUN (true for ids the command set has not been told about). */

@@ -80,6 +80,20 @@ class ExportTest {
     }
 
     @Test
+    void theSwitchOfADeviceRemovedMeanwhileFailsAndLeavesNothingForTheNextDeviceWithItsId() throws Exception {
+        h.registry.hotRemove(1, false, Duration.ofSeconds(5)); // a command still holds zram1
+
+        assertThatThrownBy(() -> h.target.setExported(zram1, false, true)).isInstanceOfSatisfying(ZramException.class,
+                e -> assertThat(e.reason()).isEqualTo(ZramException.Reason.NO_SUCH_DEVICE));
+        assertThat(h.target.isExported(1)).as("nothing recorded for id 1").isTrue();
+        ZramDevice next = h.registry.hotAdd(1);
+        assertThatThrownBy(() -> h.target.setExported(zram1, true, true)).as("nor through the stale reference later")
+                .isInstanceOf(ZramException.class);
+        h.target.setExported(next, false, false); // the device in hand is the registered one: it works
+        assertThat(h.target.isExported(1)).isFalse();
+    }
+
+    @Test
     void anIdWithdrawnBeforeItsDeviceExistsNeverAppears() throws Exception {
         ScsiCommandSet.NexusHandle n = h.loginClean();
         h.target.setExported(2, false, false);
