@@ -4,7 +4,6 @@ import io.jzram.core.alloc.NativeMemoryException;
 import io.jzram.core.alloc.SizeClassPool;
 import io.jzram.core.compress.CompressionAlgorithm;
 import io.jzram.core.compress.CorruptDataException;
-import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -142,7 +141,7 @@ final class PageStore implements AutoCloseable {
         slots.lock(index);
         try {
             readPageLocked(index, s, s.page, 0);
-            MemorySegment.ofBuffer(s.page).asSlice(pageOff, len).fill((byte) 0);
+            s.page.put(pageOff, ZERO_PAGE, 0, len);
             storeLocked(index, s.page, 0, s, memLimit);
         } finally {
             slots.unlock(index);
@@ -344,13 +343,22 @@ final class PageStore implements AutoCloseable {
 
     /** True when the page is one 8-byte word repeated: bytes [8, 4096) equal bytes [0, 4088). */
     static boolean isSameFilled(ByteBuffer data, int off) {
-        // Most pages differ within their first 16 bytes: decide those without building a segment.
-        if (data.getLong(off) != data.getLong(off + 8)) {
+        // Most pages differ within their first 16 bytes: they are decided at once. The rest are
+        // compared a long at a time on the caller's buffer itself: a MemorySegment view of it would
+        // be an allocation per page (the JIT does not remove it), and I/O allocates nothing.
+        long w = data.getLong(off);
+        if (w != data.getLong(off + 8)) {
             return false;
         }
-        MemorySegment seg = MemorySegment.ofBuffer(data);
-        long base = off - data.position();
-        return MemorySegment.mismatch(seg, base, base + PAGE - 8, seg, base + 8, base + PAGE) == -1;
+        long diff = 0;
+        for (int i = 0; i < PAGE; i += 32) { // 128 steps of 4 longs (the first 16 bytes again: simpler than a tail)
+            diff |= (data.getLong(off + i) ^ w) | (data.getLong(off + i + 8) ^ w)
+                    | (data.getLong(off + i + 16) ^ w) | (data.getLong(off + i + 24) ^ w);
+            if (diff != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The page's first 8 bytes as a big-endian word, whatever the buffer's byte order. */
@@ -362,8 +370,7 @@ final class PageStore implements AutoCloseable {
     /** Fills {@code dst[off, off + 4096)} with the big-endian {@code word} repeated. */
     static void fillWord(ByteBuffer dst, int off, long word) {
         if (word == 0) {
-            MemorySegment seg = MemorySegment.ofBuffer(dst);
-            seg.asSlice(off - dst.position(), PAGE).fill((byte) 0);
+            dst.put(off, ZERO_PAGE, 0, PAGE); // a copy from a page of zeros that stays in the cache; no allocation
             return;
         }
         long w = dst.order() == ByteOrder.BIG_ENDIAN ? word : Long.reverseBytes(word);
@@ -371,4 +378,7 @@ final class PageStore implements AutoCloseable {
             dst.putLong(off + i, w);
         }
     }
+
+    /** A page of zeros, only ever read (absolute bulk gets, which do not move its position). */
+    private static final ByteBuffer ZERO_PAGE = ByteBuffer.allocateDirect(PAGE).asReadOnlyBuffer();
 }

@@ -266,8 +266,13 @@ class ZramDeviceTest {
         void pageReadsAndWritesAllocateNothingOnTheHeap() throws Exception {
             device.init(64 * PAGE);
             ByteBuffer[] pages = new ByteBuffer[4];
-            for (int i = 0; i < pages.length; i++) { // compressible and incompressible, so both paths run
-                byte[] data = i % 2 == 0 ? TestPages.compressible(PAGE, i) : TestPages.random(PAGE, i);
+            for (int i = 0; i < pages.length; i++) { // every kind of page, so every path runs
+                byte[] data = switch (i) {
+                    case 0 -> TestPages.compressible(PAGE, i);
+                    case 1 -> TestPages.random(PAGE, i);
+                    case 2 -> TestPages.zeros(PAGE);
+                    default -> TestPages.sameFilled(PAGE, 0x0102030405060708L);
+                };
                 pages[i] = ByteBuffer.allocateDirect(PAGE).put(data).flip();
             }
             ByteBuffer out = ByteBuffer.allocateDirect(PAGE);
