@@ -50,31 +50,10 @@ final class BlockCommands {
 
     static ScsiResponse read(ZramDevice device, byte[] cdb, ByteBuffer dataIn) throws ZramException {
         int op = cdb[0] & 0xFF;
-        long lba;
-        long blocks;
-        int lengthField;
-        switch (op) {
-            case Cdb.READ_6 -> {
-                lba = Cdb.u24(cdb, 1) & 0x1F_FFFF;
-                blocks = Cdb.u8(cdb, 4) == 0 ? 256 : Cdb.u8(cdb, 4);
-                lengthField = 4;
-            }
-            case Cdb.READ_10 -> {
-                lba = Cdb.u32(cdb, 2);
-                blocks = Cdb.u16(cdb, 7);
-                lengthField = 7;
-            }
-            case Cdb.READ_12 -> {
-                lba = Cdb.u32(cdb, 2);
-                blocks = Cdb.u32(cdb, 6);
-                lengthField = 6;
-            }
-            default -> {
-                lba = Cdb.u64(cdb, 2);
-                blocks = Cdb.u32(cdb, 10);
-                lengthField = 10;
-            }
-        }
+        Cdb.Extent extent = Cdb.extent(cdb);
+        long lba = extent.lba();
+        long blocks = extent.blocks();
+        int lengthField = extent.lengthField();
         if (op != Cdb.READ_6 && (cdb[1] & 0xE0) != 0) {
             throw ScsiError.invalidFieldInCdb(1, 7); // RDPROTECT: no protection information
         }
@@ -117,31 +96,10 @@ final class BlockCommands {
      */
     static ScsiResponse write(ZramDevice device, byte[] cdb, ByteBuffer dataOut) throws ZramException {
         int op = cdb[0] & 0xFF;
-        long lba;
-        long blocks;
-        int lengthField;
-        switch (op) {
-            case Cdb.WRITE_6 -> {
-                lba = Cdb.u24(cdb, 1) & 0x1F_FFFF;
-                blocks = Cdb.u8(cdb, 4) == 0 ? 256 : Cdb.u8(cdb, 4);
-                lengthField = 4;
-            }
-            case Cdb.WRITE_10, Cdb.WRITE_AND_VERIFY_10 -> {
-                lba = Cdb.u32(cdb, 2);
-                blocks = Cdb.u16(cdb, 7);
-                lengthField = 7;
-            }
-            case Cdb.WRITE_12, Cdb.WRITE_AND_VERIFY_12 -> {
-                lba = Cdb.u32(cdb, 2);
-                blocks = Cdb.u32(cdb, 6);
-                lengthField = 6;
-            }
-            default -> {
-                lba = Cdb.u64(cdb, 2);
-                blocks = Cdb.u32(cdb, 10);
-                lengthField = 10;
-            }
-        }
+        Cdb.Extent extent = Cdb.extent(cdb);
+        long lba = extent.lba();
+        long blocks = extent.blocks();
+        int lengthField = extent.lengthField();
         if (op != Cdb.WRITE_6 && (cdb[1] & 0xE0) != 0) {
             throw ScsiError.invalidFieldInCdb(1, 7); // WRPROTECT
         }
@@ -173,10 +131,10 @@ final class BlockCommands {
     // ---------------------------------------------------------------- VERIFY
 
     static ScsiResponse verify(ZramDevice device, byte[] cdb, ByteBuffer dataOut) throws ZramException {
-        boolean sixteen = (cdb[0] & 0xFF) == Cdb.VERIFY_16;
-        long lba = sixteen ? Cdb.u64(cdb, 2) : Cdb.u32(cdb, 2);
-        long blocks = sixteen ? Cdb.u32(cdb, 10) : Cdb.u16(cdb, 7);
-        int lengthField = sixteen ? 10 : 7;
+        Cdb.Extent extent = Cdb.extent(cdb);
+        long lba = extent.lba();
+        long blocks = extent.blocks();
+        int lengthField = extent.lengthField();
         if ((cdb[1] & 0xE0) != 0) {
             throw ScsiError.invalidFieldInCdb(1, 7); // VRPROTECT
         }
@@ -229,9 +187,9 @@ final class BlockCommands {
     // ---------------------------------------------------------------- SYNCHRONIZE CACHE
 
     static ScsiResponse synchronizeCache(ZramDevice device, byte[] cdb) {
-        boolean sixteen = (cdb[0] & 0xFF) == Cdb.SYNCHRONIZE_CACHE_16;
-        long lba = sixteen ? Cdb.u64(cdb, 2) : Cdb.u32(cdb, 2);
-        long blocks = sixteen ? Cdb.u32(cdb, 10) : Cdb.u16(cdb, 7);
+        Cdb.Extent extent = Cdb.extent(cdb);
+        long lba = extent.lba();
+        long blocks = extent.blocks();
         long capacity = capacity(device);
         checkRange(lba, blocks, capacity); // 0 blocks: "to the end of the medium", lba must still be on it
         return Responses.GOOD; // no volatile cache: written data is already in the device
@@ -241,9 +199,10 @@ final class BlockCommands {
 
     static ScsiResponse writeSame(ZramDevice device, byte[] cdb, ByteBuffer dataOut) throws ZramException {
         boolean sixteen = (cdb[0] & 0xFF) == Cdb.WRITE_SAME_16;
-        long lba = sixteen ? Cdb.u64(cdb, 2) : Cdb.u32(cdb, 2);
-        long blocks = sixteen ? Cdb.u32(cdb, 10) : Cdb.u16(cdb, 7);
-        int lengthField = sixteen ? 10 : 7;
+        Cdb.Extent extent = Cdb.extent(cdb);
+        long lba = extent.lba();
+        long blocks = extent.blocks();
+        int lengthField = extent.lengthField();
         int flags = cdb[1] & 0xFF;
         if ((flags & 0xE0) != 0) {
             throw ScsiError.invalidFieldInCdb(1, 7); // WRPROTECT

@@ -63,6 +63,27 @@ final class Cdb {
         };
     }
 
+    /**
+     * The LBA and TRANSFER LENGTH (or VERIFICATION / NUMBER OF LOGICAL BLOCKS) of a medium-access
+     * CDB, where SBC-3 puts them for its length: 6 bytes (READ/WRITE(6): 21-bit LBA in bytes 1-3,
+     * length in byte 4, 0 meaning 256), 10 (LBA 2-5, length 7-8), 12 (LBA 2-5, length 6-9) or 16
+     * (LBA 2-9, length 10-13).
+     *
+     * @param lengthField the byte where the length field starts, for 05/24/00's field pointer
+     */
+    record Extent(long lba, long blocks, int lengthField) {}
+
+    /** The extent of a READ, WRITE, WRITE AND VERIFY, VERIFY, SYNCHRONIZE CACHE or WRITE SAME CDB. */
+    static Extent extent(byte[] cdb) {
+        return switch (lengthOf(cdb[0] & 0xFF)) {
+            case 6 -> new Extent(u24(cdb, 1) & 0x1F_FFFF, u8(cdb, 4) == 0 ? 256 : u8(cdb, 4), 4);
+            case 10 -> new Extent(u32(cdb, 2), u16(cdb, 7), 7);
+            case 12 -> new Extent(u32(cdb, 2), u32(cdb, 6), 6);
+            case 16 -> new Extent(u64(cdb, 2), u32(cdb, 10), 10);
+            default -> throw new IllegalArgumentException("not a medium-access CDB: opcode " + (cdb[0] & 0xFF));
+        };
+    }
+
     static int u8(byte[] b, int i) {
         return b[i] & 0xFF;
     }
