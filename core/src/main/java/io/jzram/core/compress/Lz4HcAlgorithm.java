@@ -1,15 +1,12 @@
 package io.jzram.core.compress;
 
-import net.jpountz.lz4.LZ4Compressor;
-import net.jpountz.lz4.LZ4SafeDecompressor;
-
 /**
  * {@code lz4hc}: lz4-java's high-compression compressor at level {@value #DEFAULT_LEVEL} (the
  * kernel's {@code LZ4HC_DEFAULT_CLEVEL}), from the same implementation as {@link Lz4Algorithm}
  * (JNI if available, else Java). Its output is plain lz4 and decompresses with the same safe
  * decompressor.
  */
-public final class Lz4HcAlgorithm implements CompressionAlgorithm {
+public final class Lz4HcAlgorithm extends Lz4FamilyAlgorithm {
 
     public static final String NAME = "lz4hc";
     /** The kernel's {@code LZ4HC_DEFAULT_CLEVEL}, also lz4-java's default. */
@@ -19,9 +16,6 @@ public final class Lz4HcAlgorithm implements CompressionAlgorithm {
     public static final int MAX_LEVEL = 17;
 
     private final int level;
-    private final boolean isNative;
-    private final LZ4Compressor compressor;
-    private final LZ4SafeDecompressor decompressor;
 
     /** Level {@value #DEFAULT_LEVEL}, JNI implementation if available. */
     public Lz4HcAlgorithm() {
@@ -34,43 +28,20 @@ public final class Lz4HcAlgorithm implements CompressionAlgorithm {
     }
 
     Lz4HcAlgorithm(Lz4Implementation implementation, int level) {
+        super(NAME, implementation, implementation.factory().highCompressor(checkLevel(level)));
+        this.level = level;
+    }
+
+    private static int checkLevel(int level) {
         if (level < MIN_LEVEL || level > MAX_LEVEL) {
             throw new IllegalArgumentException(
                     "lz4hc level must be from " + MIN_LEVEL + " to " + MAX_LEVEL + ", not " + level);
         }
-        this.level = level;
-        this.isNative = implementation.isNative();
-        this.compressor = implementation.factory().highCompressor(level);
-        this.decompressor = implementation.factory().safeDecompressor();
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public int maxCompressedLength(int srcLen) {
-        return compressor.maxCompressedLength(srcLen);
-    }
-
-    @Override
-    public CompressionStream newStream() {
-        return new Lz4Stream(NAME, compressor, decompressor);
+        return level;
     }
 
     public int level() {
         return level;
-    }
-
-    /** Whether the JNI binding of the C library is in use (else a pure-Java fallback). */
-    public boolean isNative() {
-        return isNative;
-    }
-
-    /** The lz4-java classes in use, for diagnostics: {@code "LZ4HCJNICompressor + LZ4JNISafeDecompressor"}. */
-    public String implementation() {
-        return compressor + " + " + decompressor;
     }
 
     @Override
