@@ -219,19 +219,14 @@ final class PageStore implements AutoCloseable {
     private void overwriteInPlace(int index, ByteBuffer data, int off, StreamPool.Stream s, int size, boolean huge) {
         long handle = slots.word(index);
         int oldSize = slots.size(index);
-        boolean oldHuge = slots.isHuge(index);
+        // Same size class, same kind: huge objects (4096 bytes) have a class of their own, so
+        // huge_pages does not change; huge_pages_since counts every huge store.
+        assert huge == slots.isHuge(index);
         copyInto(handle, data, off, s, size, huge);
         slots.setObject(index, handle, size, huge);
         stats.comprDataSize.add(size - oldSize);
         if (huge) {
             stats.hugePagesSince.increment();
-        }
-        if (huge != oldHuge) { // cannot happen with today's classes (huge objects have a class of their own)
-            if (huge) {
-                stats.hugePages.increment();
-            } else {
-                stats.hugePages.decrement();
-            }
         }
     }
 
