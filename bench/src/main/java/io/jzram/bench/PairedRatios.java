@@ -75,17 +75,18 @@ public final class PairedRatios {
         final ByteBuffer out = ByteBuffer.allocateDirect(MixedCorpus.PAGE);
         /** The raw compressor's output, per thread (a shared one would bounce between the cores). */
         final ByteBuffer compressedOut = ByteBuffer.allocateDirect(compressor.maxCompressedLength(MixedCorpus.PAGE));
-        /** This thread's views of the corpus pages (a write moves its source's position). */
-        final ByteBuffer[] views = new ByteBuffer[count];
+        /** This thread's view of the corpus, positioned on the page each write stores (see PageBenchmarks.Cursor). */
+        final ByteBuffer source = pages.duplicate();
         int next;
         long writes;
         long sink;
 
         Cursor(int thread) {
             next = thread * 7919 % count; // threads start far apart, as in PageBenchmarks
-            for (int i = 0; i < count; i++) {
-                views[i] = pages.slice(i * MixedCorpus.PAGE, MixedCorpus.PAGE);
-            }
+        }
+
+        ByteBuffer page(int q) {
+            return source.clear().position(q * MixedCorpus.PAGE).limit((q + 1) * MixedCorpus.PAGE);
         }
 
         int nextPage() {
@@ -110,7 +111,7 @@ public final class PairedRatios {
         device = new ZramRegistry().hotAdd();
         device.init((long) count * MixedCorpus.PAGE);
         for (int i = 0; i < count; i++) {
-            device.write(cursors[0].views[i].clear(), (long) i * MixedCorpus.PAGE);
+            device.write(cursors[0].page(i), (long) i * MixedCorpus.PAGE);
         }
     }
 
@@ -126,7 +127,7 @@ public final class PairedRatios {
             switch (op) {
                 case 0 -> { // another corpus page on every pass, as PageBenchmarks.Cursor.sourceFor does
                     long pass = c.writes++ / count + 1;
-                    device.write(c.views[(int) ((p + pass * 7919) % count)].clear(), (long) p * MixedCorpus.PAGE);
+                    device.write(c.page((int) ((p + pass * 7919) % count)), (long) p * MixedCorpus.PAGE);
                 }
                 case 1 -> c.sink += compressor.compress(pages, p * MixedCorpus.PAGE, MixedCorpus.PAGE, c.compressedOut, 0,
                         c.compressedOut.capacity());
