@@ -39,14 +39,17 @@ import net.jpountz.lz4.LZ4SafeDecompressor;
  * -Djzram.bench.corpusFile=/tmp/corpus.bin -cp bench/target/benchmarks.jar
  * io.jzram.bench.PairedRatios [seconds per pair, default 20] [--breakdown]}. {@code --breakdown}
  * adds where a write's time goes: each step of what the engine does, alone, against the raw
- * codec.
+ * codec, and what the same copy of the compressed bytes costs when the memory written is smaller
+ * (fits the L2, the L3) than the device's.
  */
 public final class PairedRatios {
 
     static final int SLICE = 1000;
     static final int STRIDE = 4099;
-    /** --breakdown: a buffer as large as the device's compressed data, in places of a page's bound. */
+    /** --breakdown: the places in the cold buffer are this far apart (a page's compressed bound, rounded up). */
     static final int COLD_PLACE = 4200;
+    /** --breakdown: about the device's compressed data (46 MB for the 64 MiB corpus). */
+    static final int COLD_BYTES = 48 << 20;
     /** Slices per thread in each part of a scaling block. */
     static final int SCALING_SLICES = 8;
 
@@ -60,6 +63,8 @@ public final class PairedRatios {
     private final ZramDevice device;
     /** --breakdown only: memory that is not in the cache, and an allocator of the engine's kind with one object per page. */
     private ByteBuffer cold;
+    /** How much of {@link #cold} the places are spread over: all of it, except for the footprint sweep. */
+    private int coldWindow;
     private SizeClassPool pool;
     private long[] handles;
     /** The measuring thread's cursor, and the second thread's for the scaling blocks. */
@@ -169,9 +174,9 @@ public final class PairedRatios {
         return System.nanoTime() - start;
     }
 
-    /** A place of COLD_PLACE bytes in {@link #cold} for page {@code p}, scattered (a multiplicative hash). */
+    /** A place of COLD_PLACE bytes in the first {@link #coldWindow} bytes of {@link #cold} for page {@code p}, scattered (a multiplicative hash). */
     private int coldPlace(int p) {
-        int places = cold.capacity() / COLD_PLACE - 1;
+        int places = coldWindow / COLD_PLACE - 1;
         return (int) ((p * 2654435761L) % places) * COLD_PLACE;
     }
 
@@ -258,7 +263,8 @@ public final class PairedRatios {
      * does, measured against the raw codec in the same paired blocks.
      */
     private void breakdown(long nanos) throws ZramException {
-        cold = ByteBuffer.allocateDirect(48 << 20);
+        cold = ByteBuffer.allocateDirect(COLD_BYTES);
+        coldWindow = COLD_BYTES;
         pool = new SizeClassPool();
         handles = new long[count];
         for (int i = 0; i < 2 * count / SLICE; i++) { // touch the buffer, fill the allocator
@@ -270,6 +276,14 @@ public final class PairedRatios {
         report("  compress into cold memory:", 5, 1, nanos);
         report("  compress, malloc, copy, free the old:", 6, 1, nanos);
         report("  the engine's write:", 0, 1, nanos);
+        // The copy's cost depends on where the memory sits: the same copy, its places spread over
+        // less memory (in L2, in L3, about the L3's size, the device's size).
+        System.out.println("compress, copy to a place in a region of (cost of storing, by footprint):");
+        for (int window : new int[] {256 << 10, 4 << 20, 24 << 20, COLD_BYTES}) {
+            coldWindow = window;
+            report(String.format(Locale.ROOT, "  %5d KiB:", window >> 10), 4, 1, nanos / 2);
+        }
+        coldWindow = COLD_BYTES;
         pool.close();
     }
 
