@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * complete {@link #done}): the reader thread for RECEIVING/QUEUED aborts, the executor thread for
  * everything after EXECUTING. So a task aborted before or during execution never sends a
  * response, and a task already RESPONDING completes normally (an ABORT TASK then waits for
- * {@link #done} before answering, so the TMF response follows the task's status).
+ * {@link #done} before answering "task does not exist", so the TMF response follows the task's
+ * status and does not claim to have terminated it).
  *
  * <p>The data-out bookkeeping fields below are confined to the connection's reader thread (the
  * only thread that reads Data-Out PDUs, sends R2Ts and handles task management); the executor

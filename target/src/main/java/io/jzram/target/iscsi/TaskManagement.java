@@ -78,7 +78,16 @@ final class TaskManagement {
                     return;
                 }
                 LOG.debug("{}: ABORT TASK {}", conn, t);
-                respondAfter(itt, List.of(engine.abort(t)), null);
+                CompletableFuture<Void> gone = engine.abort(t);
+                executor.execute(() -> {
+                    await(List.of(gone));
+                    // Only an abort that took the task's state (ABORTED) terminated it. A task that was
+                    // already RESPONDING when the abort came finished on its own and sent its status:
+                    // nothing was terminated, "task does not exist" (what LIO answers; libiscsi's
+                    // AbortTaskSimpleAsync fails a target that answers both GOOD and "function complete").
+                    send(itt, t.state.get() == ScsiTask.ABORTED
+                            ? ResponseCode.FUNCTION_COMPLETE : ResponseCode.TASK_DOES_NOT_EXIST);
+                });
             }
             case ABORT_TASK_SET, CLEAR_TASK_SET ->
                     respondAfter(itt, engine.abortAll(t -> t.lun == lun), null);

@@ -107,6 +107,80 @@ class TaskManagementTest {
         }
     }
 
+    /**
+     * An abort that arrives while the target is sending the command's data (the initiator is not
+     * reading, so the target's send is blocked) comes too late to terminate it: the command ends
+     * with GOOD, and the abort answers "task does not exist". Answering "function complete" as
+     * well would tell the initiator the task was terminated after it saw it succeed (libiscsi's
+     * AbortTaskSimpleAsync fails such a target; Linux's LIO answers "does not exist").
+     */
+    @Test
+    void abortTaskOfACommandWhoseStatusIsBeingSentFindsNoTask() throws Exception {
+        try (ServerFixture f = new ServerFixture(); TestInitiator ini = TestInitiator.connect(f.address(), 64 * 1024)) {
+            ini.login(f.normal());
+            int blocks = 32768; // 16 MiB of Data-In: more than the socket buffers on both sides hold
+            ini.pauseReading();
+            IoPipeline io = new IoPipeline(ini);
+            int ref = ini.cmdSn;
+            Command r = io.submit(0, TestInitiator.read10(0, blocks), blocks * 512, true, null);
+            LoginTest.waitFor(() -> f.disk.opcodes.contains(0x28));
+            // The RAM disk's copy takes milliseconds; after it the task sends its data and blocks
+            // there until the initiator reads again, however long this waits.
+            Thread.sleep(500);
+            int tmf = ini.taskManagement(ABORT_TASK, 0, r.itt, ref);
+            ini.resumeReading();
+            List<Pdu> others = new ArrayList<>();
+            Pdu resp = tmfResponse(ini, tmf, others);
+            long dataIn = others.stream().filter(p -> p.opcode() == 0x25 && p.itt() == r.itt)
+                    .mapToLong(p -> p.data().length).sum();
+            assertThat(dataIn).as("all the read's data came").isEqualTo(blocks * 512L);
+            Pdu status = others.stream()
+                    .filter(p -> p.itt() == r.itt && (p.opcode() == 0x21 || (p.opcode() == 0x25 && (p.flags() & 0x01) != 0)))
+                    .findFirst().orElseThrow(() -> new AssertionError("no status for the read: " + others.size() + " PDUs"));
+            assertThat(status.byteAt(3)).as("the read's status: GOOD").isZero();
+            assertThat(resp.byteAt(2)).as("TMF response: task does not exist").isEqualTo(1);
+        }
+    }
+
+    /**
+     * ABORT TASK sent right behind a write, as libiscsi's AbortTaskSimpleAsync does, many times: the
+     * abort races the write's completion, and whichever wins, the two answers agree. Either the
+     * abort terminated the write (no status for it, "function complete") or the write completed
+     * (status GOOD, "task does not exist"), never both GOOD and "function complete". The losing
+     * case of the race (the abort finds the task executing just as it finishes) is rare per try.
+     */
+    @Test
+    void abortTaskRacingTheCommandsCompletionGetsAnAnswerThatAgreesWithItsStatus() throws Exception {
+        try (ServerFixture f = new ServerFixture(); TestInitiator ini = f.login()) {
+            IoPipeline io = new IoPipeline(ini);
+            int terminated = 0;
+            int completed = 0;
+            for (int i = 0; i < 400; i++) {
+                int ref = ini.cmdSn;
+                Command w = io.submit(0, TestInitiator.write10(8L * i, 8), 4096, false, new byte[4096]);
+                int tmf = ini.taskManagement(ABORT_TASK, 0, w.itt, ref);
+                List<Pdu> pdus = new ArrayList<>();
+                int answer = tmfResponse(ini, tmf, pdus).byteAt(2);
+                assertThat(answer).as("try %d: function complete or task does not exist", i).isIn(0, 1);
+                if (answer == 1 && pdus.stream().noneMatch(p -> p.itt() == w.itt)) {
+                    // the status may still be on its way: the task left the table just before it is sent
+                    Pdu p = ini.expect(Duration.ofSeconds(5));
+                    pdus.add(p);
+                }
+                List<Pdu> statuses = pdus.stream().filter(p -> p.itt() == w.itt && p.opcode() == 0x21).toList();
+                if (answer == 0) {
+                    assertThat(statuses).as("try %d: a terminated write sends no status", i).isEmpty();
+                    terminated++;
+                } else {
+                    assertThat(statuses).as("try %d: the write completed", i).hasSize(1);
+                    assertThat(statuses.get(0).byteAt(3)).as("try %d: GOOD", i).isZero();
+                    completed++;
+                }
+            }
+            System.out.printf("ABORT TASK behind a write: %d terminated it, %d found it completed%n", terminated, completed);
+        }
+    }
+
     @Test
     void lunResetAbortsTheLunsTasksThenResets() throws Exception {
         try (ServerFixture f = new ServerFixture(); TestInitiator ini = solicitedOnly(f)) {

@@ -76,6 +76,8 @@ public final class TestInitiator implements AutoCloseable {
     private volatile boolean headerDigest;
     private volatile boolean dataDigest;
     private volatile boolean eof;
+    /** Held by {@link #pauseReading} to stop the reader thread between PDUs (so the target's sends back up). */
+    private final java.util.concurrent.locks.ReentrantLock readGate = new java.util.concurrent.locks.ReentrantLock();
 
     public int cmdSn = 1;
     public int expStatSn;
@@ -100,10 +102,33 @@ public final class TestInitiator implements AutoCloseable {
     }
 
     public static TestInitiator connect(InetSocketAddress target) throws IOException {
+        return connect(target, 0);
+    }
+
+    /**
+     * Connects with a receive buffer of {@code receiveBufferBytes} (0: the system's, autotuned), so
+     * that a test can make the target's sends block by {@linkplain #pauseReading not reading}.
+     */
+    public static TestInitiator connect(InetSocketAddress target, int receiveBufferBytes) throws IOException {
         Socket s = new Socket();
         s.setTcpNoDelay(true);
+        if (receiveBufferBytes > 0) {
+            s.setReceiveBufferSize(receiveBufferBytes); // before connect, so the window is small from the start
+        }
         s.connect(target, 5000);
         return new TestInitiator(s);
+    }
+
+    /**
+     * Stops reading from the socket after the PDU being read now (if any); the target's sends then
+     * block once the socket buffers are full. The calling thread must call {@link #resumeReading}.
+     */
+    public void pauseReading() {
+        readGate.lock();
+    }
+
+    public void resumeReading() {
+        readGate.unlock();
     }
 
     public Socket socket() {
@@ -174,6 +199,8 @@ public final class TestInitiator implements AutoCloseable {
     private void readLoop() {
         try {
             while (true) {
+                readGate.lock(); // waits while a test has paused reading
+                readGate.unlock();
                 byte[] bhs = in.readNBytes(48);
                 if (bhs.length < 48) {
                     break;
