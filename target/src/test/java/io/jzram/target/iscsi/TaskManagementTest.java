@@ -123,10 +123,11 @@ class TaskManagementTest {
             IoPipeline io = new IoPipeline(ini);
             int ref = ini.cmdSn;
             Command r = io.submit(0, TestInitiator.read10(0, blocks), blocks * 512, true, null);
-            LoginTest.waitFor(() -> f.disk.opcodes.contains(0x28));
-            // The RAM disk's copy takes milliseconds; after it the task sends its data and blocks
-            // there until the initiator reads again, however long this waits.
-            Thread.sleep(500);
+            // The read has run (the RAM disk is out of execute); right after, on the same thread, the
+            // task moves to RESPONDING and starts sending, which blocks until the initiator reads
+            // again, however long this waits.
+            LoginTest.waitFor(() -> f.disk.opcodes.contains(0x28) && f.disk.concurrent.get() == 0);
+            Thread.sleep(200);
             int tmf = ini.taskManagement(ABORT_TASK, 0, r.itt, ref);
             ini.resumeReading();
             List<Pdu> others = new ArrayList<>();
