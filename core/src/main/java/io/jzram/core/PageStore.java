@@ -154,16 +154,9 @@ final class PageStore implements AutoCloseable {
             throws ZramException {
         if (isSameFilled(data, off)) {
             long word = readWord(data, off);
-            long oldSize = slots.hasObject(index) ? slots.size(index) : 0;
-            boolean stored = releaseLocked(index);
+            replaceLocked(index, 0);
             slots.setSame(index, word);
             stats.samePages.increment();
-            if (!stored) {
-                stats.pagesStored.increment();
-            }
-            if (oldSize != 0) {
-                stats.comprDataSize.add(-oldSize);
-            }
             return;
         }
         // The whole scratch buffer is offered (the codec's worst case), so the codec compresses in
@@ -192,15 +185,8 @@ final class PageStore implements AutoCloseable {
         }
         stats.updateMemUsedMax(used);
         copyInto(handle, data, off, s, size, huge);
-        // An overwrite moves each counter by its net change only: comprDataSize once, pagesStored
-        // not at all (fewer shared counter updates per write; readers only ever see sums).
-        long oldSize = slots.hasObject(index) ? slots.size(index) : 0;
-        boolean stored = releaseLocked(index);
+        replaceLocked(index, size);
         slots.setObject(index, handle, size, huge);
-        if (!stored) {
-            stats.pagesStored.increment();
-        }
-        stats.comprDataSize.add(size - oldSize);
         if (huge) {
             stats.hugePages.increment();
             stats.hugePagesSince.increment();
@@ -260,6 +246,23 @@ final class PageStore implements AutoCloseable {
         if (releaseLocked(index)) {
             stats.pagesStored.decrement();
             stats.comprDataSize.add(-size);
+        }
+    }
+
+    /**
+     * Caller holds the slot lock: empties the slot for new contents of {@code newSize} compressed
+     * bytes (0 for a same-filled page), which the caller puts in next. An overwrite moves each
+     * counter by its net change only: {@code compr_data_size} once (not at all for the same size),
+     * {@code pages_stored} not at all (fewer shared counter updates per write; readers only ever
+     * see sums).
+     */
+    private void replaceLocked(int index, int newSize) {
+        long oldSize = slots.hasObject(index) ? slots.size(index) : 0;
+        if (!releaseLocked(index)) {
+            stats.pagesStored.increment();
+        }
+        if (newSize != oldSize) {
+            stats.comprDataSize.add(newSize - oldSize);
         }
     }
 

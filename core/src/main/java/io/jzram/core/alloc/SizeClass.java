@@ -35,7 +35,7 @@ final class SizeClass {
 
     final ReentrantLock lock = new ReentrantLock();
 
-    /** The fullness groups, {@code 0..PARTIAL_GROUPS-1} partial, {@link #FULL} full: group {@code g} is {@code groups[g][0, sizes[g])}. */
+    /** The fullness groups, {@code 0..PARTIAL_GROUPS-1} partial, {@link #FULL} full: group {@code g} is {@code groups[g][0, groupSizes[g])}. */
     @GuardedBy("lock")
     private final Chunk[][] groups = new Chunk[PARTIAL_GROUPS + 1][];
     @GuardedBy("lock")
