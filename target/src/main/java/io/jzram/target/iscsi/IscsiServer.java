@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -36,8 +35,8 @@ import io.jzram.target.scsi.ScsiCommandSet;
  * server is not restartable.
  *
  * <p>Threads: one platform thread accepts; each connection has a virtual reader and a virtual
- * watchdog thread; SCSI commands and task-management responses run on a virtual-thread-per-task
- * executor. Nothing that happens on a connection can stop the accept loop: failures are logged
+ * watchdog thread; SCSI commands and task-management responses run at once on virtual threads of
+ * the task executor, {@link TaskThreads}, which reuses them. Nothing that happens on a connection can stop the accept loop: failures are logged
  * and close that connection only.
  *
  * <p>Sessions: one connection per session (MaxConnections=1). TSIHs are unique among live
@@ -52,8 +51,11 @@ public final class IscsiServer implements AutoCloseable {
     private final ScsiCommandSet commandSet;
     private final BufferPool pool = new BufferPool(256L * 1024 * 1024);
     private final TrackedThreads threads = new TrackedThreads();
-    private final ExecutorService executor = Executors.newThreadPerTaskExecutor(
-            Thread.ofVirtual().name("jzram-iscsi-task-", 0).factory());
+    /** How many task threads may wait for work at once (see {@link TaskThreads}). */
+    private static final int IDLE_TASK_THREADS = 1024;
+    /** Runs SCSI commands and task-management functions, each at once on a virtual thread (reused). */
+    private final TaskThreads executor = new TaskThreads(
+            Thread.ofVirtual().name("jzram-iscsi-task-", 0).factory(), IDLE_TASK_THREADS);
     private final AtomicLong connectionIds = new AtomicLong();
     private final AtomicLong nexusIds = new AtomicLong();
 
