@@ -127,9 +127,16 @@ final class PduReader {
         if (dst.remaining() < dataLength) {
             throw new IllegalArgumentException("destination too small");
         }
-        ByteBuffer target = dst.slice(dst.position(), dataLength);
-        readInto(target);
-        dst.position(dst.position() + dataLength);
+        // dst itself, its limit moved to the segment's end for the read (a slice would be an object per PDU)
+        int start = dst.position();
+        int limit = dst.limit();
+        dst.limit(start + dataLength);
+        try {
+            readInto(dst);
+        } finally {
+            dst.limit(limit);
+        }
+        dst.position(start + dataLength);
     }
 
     /** Reads the data segment into a new heap array (for login, text and other small PDUs). */
@@ -153,10 +160,12 @@ final class PduReader {
         readInto(discard);
     }
 
+    /** Reads the data segment into {@code target}'s remaining bytes (exactly dataLength of them). */
     private void readInto(ByteBuffer target) throws IOException {
         if (!dataPending) {
             return;
         }
+        int start = target.position();
         int pad = (4 - (dataLength & 3)) & 3;
         int dd = dataDigest ? 4 : 0;
         tail.clear().limit(pad + dd);
@@ -165,8 +174,7 @@ final class PduReader {
         dataPending = false;
         if (dd != 0) {
             crc.reset();
-            target.flip();
-            crc.update(target);
+            crc.update(target.slice(start, dataLength));
             crc.update(tail.slice(0, pad));
             int got = Integer.reverseBytes(tail.getInt(pad));
             if ((int) crc.getValue() != got) {
@@ -181,7 +189,8 @@ final class PduReader {
         while (b.hasRemaining()) {
             if (inbuf.hasRemaining()) {
                 int n = Math.min(inbuf.remaining(), b.remaining());
-                b.put(inbuf.slice(inbuf.position(), n));
+                b.put(b.position(), inbuf, inbuf.position(), n); // absolute: no slice object per copy
+                b.position(b.position() + n);
                 inbuf.position(inbuf.position() + n);
                 continue;
             }

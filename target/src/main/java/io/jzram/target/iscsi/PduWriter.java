@@ -64,6 +64,13 @@ final class PduWriter {
 
     private final ByteBuffer scratch = ByteBuffer.allocateDirect(SCRATCH);
     private final ByteBuffer[] iov = new ByteBuffer[MAX_IOV];
+    /**
+     * {@code views[i]} is a view of {@link #scratch} kept for iov slot {@code i}, repositioned on
+     * each use for the header or padding it carries (a new slice per PDU was an object per PDU).
+     */
+    private final ByteBuffer[] views = new ByteBuffer[MAX_IOV];
+    /** The batches the current {@link #drain} took off the queue; empty between drains. */
+    private final java.util.ArrayList<Batch> written = new java.util.ArrayList<>();
     private final CRC32C crc = new CRC32C();
     private int statSn;
     private volatile Window window;
@@ -160,7 +167,6 @@ final class PduWriter {
 
     /** Writes every queued batch. Caller holds the lock. */
     private void drain() {
-        java.util.ArrayList<Batch> written = new java.util.ArrayList<>();
         try {
             if (broken) {
                 throw new IOException("connection is closed");
@@ -171,7 +177,8 @@ final class PduWriter {
             Batch b;
             while ((b = queue.poll()) != null) {
                 written.add(b);
-                for (Out pdu : b.pdus) {
+                for (int i = 0, count = b.pdus.size(); i < count; i++) { // indexed: no iterator per batch
+                    Out pdu = b.pdus.get(i);
                     int need = Bhs.LENGTH + 4 + 8;
                     if (scratch.remaining() < need || n + 4 > MAX_IOV) {
                         flush(n);
@@ -182,8 +189,8 @@ final class PduWriter {
                 }
             }
             flush(n);
-            for (Batch done : written) {
-                done.done = true;
+            for (int i = 0; i < written.size(); i++) {
+                written.get(i).done = true;
             }
         } catch (IOException | RuntimeException e) {
             broken = true;
@@ -192,11 +199,24 @@ final class PduWriter {
             while ((rest = queue.poll()) != null) {
                 written.add(rest);
             }
-            for (Batch failed : written) {
-                failed.done = true;
-                failed.error = io;
+            for (int i = 0; i < written.size(); i++) {
+                written.get(i).done = true;
+                written.get(i).error = io;
             }
+        } finally {
+            written.clear();
         }
+    }
+
+    /** The view for iov slot {@code slot} over scratch bytes {@code [from, to)}. Caller holds the lock. */
+    private ByteBuffer view(int slot, int from, int to) {
+        ByteBuffer v = views[slot];
+        if (v == null) {
+            v = scratch.duplicate();
+            views[slot] = v;
+        }
+        v.clear();
+        return v.position(from).limit(to);
     }
 
     /** Appends one PDU's header (stamped, digested) and data to iov; returns the new iov count. */
@@ -220,7 +240,8 @@ final class PduWriter {
             crc.update(scratch.slice(start, Bhs.LENGTH));
             scratch.putInt(Integer.reverseBytes((int) crc.getValue()));
         }
-        iov[n++] = scratch.slice(start, scratch.position() - start);
+        iov[n] = view(n, start, scratch.position());
+        n++;
         if (dataLength > 0) {
             int pad = (4 - (dataLength & 3)) & 3;
             if (dataDigest) {
@@ -239,7 +260,8 @@ final class PduWriter {
                 scratch.putInt(Integer.reverseBytes((int) crc.getValue()));
             }
             if (scratch.position() > tailStart) {
-                iov[n++] = scratch.slice(tailStart, scratch.position() - tailStart);
+                iov[n] = view(n, tailStart, scratch.position());
+                n++;
             }
         }
         return n;

@@ -82,7 +82,8 @@ final class ScsiTask {
     int nextR2tOffset;
     /** R2TSN of the next R2T (also the ExpDataSN of a write's SCSI Response). */
     int r2tSn;
-    final List<R2t> r2ts = new ArrayList<>(2);
+    /** Outstanding R2Ts; null until the first (most commands never get one). */
+    private List<R2t> r2ts;
 
     ScsiTask(int itt, long lun, long rawLun, byte[] cdb, int edtl, boolean read, boolean write, boolean immediate,
             int cmdSn) {
@@ -98,12 +99,31 @@ final class ScsiTask {
     }
 
     R2t findR2t(int ttt) {
-        for (R2t r : r2ts) {
-            if (r.ttt == ttt) {
-                return r;
+        if (r2ts != null) {
+            for (int i = 0; i < r2ts.size(); i++) {
+                R2t r = r2ts.get(i);
+                if (r.ttt == ttt) {
+                    return r;
+                }
             }
         }
         return null;
+    }
+
+    int outstandingR2ts() {
+        return r2ts == null ? 0 : r2ts.size();
+    }
+
+    void addR2t(R2t r) {
+        if (r2ts == null) {
+            r2ts = new ArrayList<>(2);
+        }
+        r2ts.add(r);
+    }
+
+    /** The initiator sent all of {@code r}'s data. */
+    void r2tAnswered(R2t r) {
+        r2ts.remove(r);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.jzram.target.iscsi;
 
-import java.nio.ByteBuffer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * Builds the 48-byte BHS of each PDU the target sends (RFC 7143 §11). StatSN, ExpCmdSN, MaxCmdSN
@@ -9,33 +11,51 @@ import java.nio.ByteBuffer;
 final class TargetPdus {
     private TargetPdus() {}
 
-    private static ByteBuffer bhs(int opcode, int flags) {
-        ByteBuffer b = ByteBuffer.allocate(Bhs.LENGTH);
-        b.put(0, (byte) opcode);
-        b.put(1, (byte) flags);
+    // Big-endian views of the header array (a ByteBuffer around it was one more object per PDU:
+    // the JIT did not remove it).
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+    private static byte[] bhs(int opcode, int flags) {
+        byte[] b = new byte[Bhs.LENGTH];
+        b[0] = (byte) opcode;
+        b[1] = (byte) flags;
         return b;
+    }
+
+    private static void putShort(byte[] b, int at, int v) {
+        SHORT.set(b, at, (short) v);
+    }
+
+    private static void putInt(byte[] b, int at, int v) {
+        INT.set(b, at, v);
+    }
+
+    private static void putLong(byte[] b, int at, long v) {
+        LONG.set(b, at, v);
     }
 
     static byte[] loginResponse(boolean transit, boolean cont, int csg, int nsg, byte[] isid, int tsih, int itt,
             int statusClass, int statusDetail) {
         int flags = (transit ? 0x80 : 0) | (cont ? 0x40 : 0) | (csg << 2) | (transit ? nsg : 0);
-        ByteBuffer b = bhs(Bhs.OP_LOGIN_RESP, flags);
-        b.put(2, (byte) 0); // VersionMax
-        b.put(3, (byte) 0); // VersionActive
-        b.put(8, isid);
-        b.putShort(14, (short) tsih);
-        b.putInt(Bhs.ITT, itt);
-        b.put(36, (byte) statusClass);
-        b.put(37, (byte) statusDetail);
-        return b.array();
+        byte[] b = bhs(Bhs.OP_LOGIN_RESP, flags);
+        b[2] = (byte) 0; // VersionMax
+        b[3] = (byte) 0; // VersionActive
+        System.arraycopy(isid, 0, b, 8, isid.length);
+        putShort(b, 14, tsih);
+        putInt(b, Bhs.ITT, itt);
+        b[36] = (byte) statusClass;
+        b[37] = (byte) statusDetail;
+        return b;
     }
 
     static byte[] textResponse(boolean fin, boolean cont, long rawLun, int itt, int ttt) {
-        ByteBuffer b = bhs(Bhs.OP_TEXT_RESP, (fin ? 0x80 : 0) | (cont ? 0x40 : 0));
-        b.putLong(Bhs.LUN, rawLun);
-        b.putInt(Bhs.ITT, itt);
-        b.putInt(Bhs.TTT, ttt);
-        return b.array();
+        byte[] b = bhs(Bhs.OP_TEXT_RESP, (fin ? 0x80 : 0) | (cont ? 0x40 : 0));
+        putLong(b, Bhs.LUN, rawLun);
+        putInt(b, Bhs.ITT, itt);
+        putInt(b, Bhs.TTT, ttt);
+        return b;
     }
 
     /**
@@ -48,17 +68,17 @@ final class TargetPdus {
         if (status >= 0) {
             flags |= 0x80 | 0x01 | residualFlags;
         }
-        ByteBuffer b = bhs(Bhs.OP_DATA_IN, flags);
+        byte[] b = bhs(Bhs.OP_DATA_IN, flags);
         if (status >= 0) {
-            b.put(3, (byte) status);
-            b.putInt(Bhs.RESIDUAL, residual);
+            b[3] = (byte) status;
+            putInt(b, Bhs.RESIDUAL, residual);
         }
-        b.putLong(Bhs.LUN, rawLun);
-        b.putInt(Bhs.ITT, itt);
-        b.putInt(Bhs.TTT, Bhs.RESERVED_TAG);
-        b.putInt(Bhs.DATA_SN, dataSn);
-        b.putInt(Bhs.BUFFER_OFFSET, bufferOffset);
-        return b.array();
+        putLong(b, Bhs.LUN, rawLun);
+        putInt(b, Bhs.ITT, itt);
+        putInt(b, Bhs.TTT, Bhs.RESERVED_TAG);
+        putInt(b, Bhs.DATA_SN, dataSn);
+        putInt(b, Bhs.BUFFER_OFFSET, bufferOffset);
+        return b;
     }
 
     /** Residual flags of SCSI Response / Data-In byte 1. */
@@ -70,54 +90,54 @@ final class TargetPdus {
     static final int TARGET_FAILURE = 0x01;
 
     static byte[] scsiResponse(int response, int status, int residualFlags, int residual, int itt, int expDataSn) {
-        ByteBuffer b = bhs(Bhs.OP_SCSI_RESP, 0x80 | residualFlags);
-        b.put(2, (byte) response);
-        b.put(3, (byte) status);
-        b.putInt(Bhs.ITT, itt);
-        b.putInt(Bhs.DATA_SN, expDataSn);
-        b.putInt(Bhs.RESIDUAL, residual);
-        return b.array();
+        byte[] b = bhs(Bhs.OP_SCSI_RESP, 0x80 | residualFlags);
+        b[2] = (byte) response;
+        b[3] = (byte) status;
+        putInt(b, Bhs.ITT, itt);
+        putInt(b, Bhs.DATA_SN, expDataSn);
+        putInt(b, Bhs.RESIDUAL, residual);
+        return b;
     }
 
     static byte[] r2t(long rawLun, int itt, int ttt, int r2tSn, int bufferOffset, int desiredLength) {
-        ByteBuffer b = bhs(Bhs.OP_R2T, 0x80);
-        b.putLong(Bhs.LUN, rawLun);
-        b.putInt(Bhs.ITT, itt);
-        b.putInt(Bhs.TTT, ttt);
-        b.putInt(Bhs.DATA_SN, r2tSn);
-        b.putInt(Bhs.BUFFER_OFFSET, bufferOffset);
-        b.putInt(Bhs.RESIDUAL, desiredLength);
-        return b.array();
+        byte[] b = bhs(Bhs.OP_R2T, 0x80);
+        putLong(b, Bhs.LUN, rawLun);
+        putInt(b, Bhs.ITT, itt);
+        putInt(b, Bhs.TTT, ttt);
+        putInt(b, Bhs.DATA_SN, r2tSn);
+        putInt(b, Bhs.BUFFER_OFFSET, bufferOffset);
+        putInt(b, Bhs.RESIDUAL, desiredLength);
+        return b;
     }
 
     static byte[] nopIn(long rawLun, int itt, int ttt) {
-        ByteBuffer b = bhs(Bhs.OP_NOP_IN, 0x80);
-        b.putLong(Bhs.LUN, rawLun);
-        b.putInt(Bhs.ITT, itt);
-        b.putInt(Bhs.TTT, ttt);
-        return b.array();
+        byte[] b = bhs(Bhs.OP_NOP_IN, 0x80);
+        putLong(b, Bhs.LUN, rawLun);
+        putInt(b, Bhs.ITT, itt);
+        putInt(b, Bhs.TTT, ttt);
+        return b;
     }
 
     static byte[] tmfResponse(int response, int itt) {
-        ByteBuffer b = bhs(Bhs.OP_TMF_RESP, 0x80);
-        b.put(2, (byte) response);
-        b.putInt(Bhs.ITT, itt);
-        return b.array();
+        byte[] b = bhs(Bhs.OP_TMF_RESP, 0x80);
+        b[2] = (byte) response;
+        putInt(b, Bhs.ITT, itt);
+        return b;
     }
 
     static byte[] logoutResponse(int response, int itt, int time2Wait, int time2Retain) {
-        ByteBuffer b = bhs(Bhs.OP_LOGOUT_RESP, 0x80);
-        b.put(2, (byte) response);
-        b.putInt(Bhs.ITT, itt);
-        b.putShort(40, (short) time2Wait);
-        b.putShort(42, (short) time2Retain);
-        return b.array();
+        byte[] b = bhs(Bhs.OP_LOGOUT_RESP, 0x80);
+        b[2] = (byte) response;
+        putInt(b, Bhs.ITT, itt);
+        putShort(b, 40, time2Wait);
+        putShort(b, 42, time2Retain);
+        return b;
     }
 
     static byte[] reject(int reason) {
-        ByteBuffer b = bhs(Bhs.OP_REJECT, 0x80);
-        b.put(2, (byte) reason);
-        b.putInt(Bhs.ITT, Bhs.RESERVED_TAG);
-        return b.array();
+        byte[] b = bhs(Bhs.OP_REJECT, 0x80);
+        b[2] = (byte) reason;
+        putInt(b, Bhs.ITT, Bhs.RESERVED_TAG);
+        return b;
     }
 }

@@ -219,7 +219,7 @@ final class TaskEngine {
             readInto(in, t, offset);
             r.received += len;
             if (r.received == r.length) {
-                t.r2ts.remove(r);
+                t.r2tAnswered(r);
             }
         }
         if (t.received == t.edtl) {
@@ -275,13 +275,13 @@ final class TaskEngine {
     /** Sends R2Ts until MaxOutstandingR2T are outstanding or all data is asked for. */
     private void sendR2ts(ScsiTask t) throws IOException {
         List<PduWriter.Out> out = null;
-        while (t.r2ts.size() < params.maxOutstandingR2t() && t.nextR2tOffset < t.edtl) {
+        while (t.outstandingR2ts() < params.maxOutstandingR2t() && t.nextR2tOffset < t.edtl) {
             int len = Math.min(params.maxBurstLength(), t.edtl - t.nextR2tOffset);
             int ttt = nextTtt++;
             if (nextTtt >= 0x40000000) { // R2T tags 1..0x3fffffff; text and ping tags use the ranges above
                 nextTtt = 1;
             }
-            t.r2ts.add(new ScsiTask.R2t(ttt, t.nextR2tOffset, len));
+            t.addR2t(new ScsiTask.R2t(ttt, t.nextR2tOffset, len));
             if (out == null) {
                 out = new ArrayList<>(2);
             }
@@ -385,10 +385,13 @@ final class TaskEngine {
             }
             ScsiResponse r;
             try {
-                r = commandSet.execute(session.handle, t.lun, t.cdb, dataOut, dataIn == null ? null : dataIn.duplicate());
+                r = commandSet.execute(session.handle, t.lun, t.cdb, dataOut, dataIn);
             } catch (RuntimeException e) {
                 LOG.error("{}: command set failed on {}", conn, t, e);
                 r = null;
+            }
+            if (dataIn != null) {
+                dataIn.clear().limit(t.edtl); // whatever the command set did with position and limit
             }
             if (!t.state.compareAndSet(ScsiTask.EXECUTING, ScsiTask.RESPONDING)) {
                 // aborted during execution: no status
@@ -471,7 +474,9 @@ final class TaskEngine {
             len = Math.min(len, burstStart + burst - offset);
             boolean last = offset + len == sent;
             boolean burstEnd = offset + len == burstStart + burst;
-            ByteBuffer slice = dataIn.slice(offset, len);
+            // the last PDU carries dataIn itself, bounded to its bytes: one object less per read,
+            // and a read of one PDU (most) needs no view at all; earlier PDUs carry slices
+            ByteBuffer slice = last ? dataIn.limit(offset + len).position(offset) : dataIn.slice(offset, len);
             if (last && collapse) {
                 out.add(new PduWriter.Out(TargetPdus.dataIn(true, r.status(), residualFlags, residual, t.rawLun, t.itt,
                         dataSn++, offset), slice, PduWriter.Sn.ADVANCE));

@@ -15,9 +15,10 @@ import java.nio.ByteBuffer;
  * (02/04/03), LBA range (05/21/00), the data-out buffer, then the device call. Device failures
  * come back as {@link ZramException} and are mapped by the caller.
  *
- * <p>Data moves without intermediate copies: READ decompresses into a slice of the transport's
- * data-in buffer and WRITE compresses from a slice of its data-out buffer. Neither buffer's
- * position or limit is changed.
+ * <p>Data moves without intermediate copies: READ decompresses straight into the transport's
+ * data-in buffer and WRITE compresses straight from its data-out buffer, each bounded for the
+ * device call by moving the buffer's limit (a slice would be one more object per command) and
+ * put back afterwards, also when the call fails: neither buffer's position or limit is changed.
  */
 final class BlockCommands {
     private BlockCommands() {}
@@ -75,7 +76,13 @@ final class BlockCommands {
         int whole = fit & -LOGICAL_BLOCK_SIZE;
         int pos = dataIn.position();
         if (whole > 0) {
-            device.read(dataIn.slice(pos, whole), offset);
+            int limit = dataIn.limit();
+            dataIn.limit(pos + whole);
+            try {
+                device.read(dataIn, offset);
+            } finally {
+                dataIn.limit(limit).position(pos);
+            }
         }
         int tail = fit - whole;
         if (tail > 0) {
@@ -116,7 +123,14 @@ final class BlockCommands {
         int bytes = (int) (blocks * LOGICAL_BLOCK_SIZE);
         int received = dataOut == null ? 0 : Math.min(dataOut.remaining(), bytes) & -LOGICAL_BLOCK_SIZE;
         if (received > 0) {
-            device.write(dataOut.slice(dataOut.position(), received), lba * LOGICAL_BLOCK_SIZE);
+            int pos = dataOut.position();
+            int limit = dataOut.limit();
+            dataOut.limit(pos + received);
+            try {
+                device.write(dataOut, lba * LOGICAL_BLOCK_SIZE);
+            } finally {
+                dataOut.limit(limit).position(pos);
+            }
         }
         return Responses.goodAfterDataOut(bytes);
     }

@@ -302,6 +302,41 @@ class ReadWriteTest {
         assertThat(h.read(nexus, 0, 0, 8)).isEqualTo(old);
     }
 
+    /**
+     * READ and WRITE work on the buffer's window (position to limit), not the whole buffer, and put
+     * position and limit back, also when the device call fails (the harness checks both after
+     * every command). The windows here start inside larger buffers, and the write's holds more
+     * bytes than the CDB announces (ignored), so a bound left in place would show.
+     */
+    @Test
+    void readAndWriteUseTheBufferWindowAndLeaveItsPositionAndLimitAlone() throws Exception {
+        byte[] data = pattern(4, 21);
+        ByteBuffer out = ByteBuffer.allocate(8192);
+        out.put(1024, data).position(1024).limit(1024 + data.length + 512);
+        h.exec(nexus, 0, Cdbs.write16(8, 4), out, null).assertGood();
+
+        ByteBuffer in = ByteBuffer.allocate(8192);
+        in.position(512).limit(512 + data.length);
+        assertThat(h.exec(nexus, 0, Cdbs.read16(8, 4), null, in).assertGood().data()).isEqualTo(data);
+        assertThat(Arrays.copyOfRange(in.array(), 0, 512)).containsOnly(0);
+        assertThat(Arrays.copyOfRange(in.array(), 512 + data.length, 8192)).containsOnly(0);
+
+        dev.setMemLimit(dev.mmStat().memUsedTotal() + 4096);
+        java.util.Random rnd = new java.util.Random(2);
+        Result failed = null;
+        for (int i = 0; i < 64 && failed == null; i++) {
+            ByteBuffer noise = ByteBuffer.allocate(96 * 1024); // incompressible: forces allocations
+            rnd.nextBytes(noise.array());
+            noise.position(4096).limit(4096 + 64 * 1024 + 512);
+            Result r = h.exec(nexus, 0, Cdbs.write10(1024 + i * 128L, 128), noise, null);
+            if (r.status() != ScsiResponse.GOOD) {
+                failed = r;
+            }
+        }
+        assertThat(failed).as("a write over mem_limit must fail").isNotNull();
+        failed.assertCheck("07/27/07");
+    }
+
     @Test
     void uninitializedDeviceIsNotReady() throws Exception {
         dev.reset(true, Duration.ofSeconds(5));
