@@ -68,20 +68,7 @@ class TaskThreadsTest {
     @Test
     void aTaskNeverWaitsForABusyThread() throws Exception {
         // 50 tasks that all block until the last one has started: only possible if each got a thread at once
-        int n = 50;
-        CountDownLatch allStarted = new CountDownLatch(n);
-        CountDownLatch finished = new CountDownLatch(n);
-        for (int i = 0; i < n; i++) {
-            threads.execute(() -> {
-                allStarted.countDown();
-                try {
-                    allStarted.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                finished.countDown();
-            });
-        }
+        CountDownLatch finished = rendezvous(50);
         assertThat(finished.await(10, TimeUnit.SECONDS)).isTrue();
         awaitLive(16); // then all but maxIdle of them end
     }
@@ -89,20 +76,32 @@ class TaskThreadsTest {
     @Test
     void noMoreThanMaxIdleThreadsWait() throws Exception {
         threads = newThreads(3);
-        int n = 10;
+        assertThat(rendezvous(10).await(10, TimeUnit.SECONDS)).isTrue();
+        awaitLive(3);
+        assertThat(threads.idleThreads()).isEqualTo(3);
+    }
+
+    /** Starts {@code n} tasks that each wait until all have started; the latch counts those that finished. */
+    private CountDownLatch rendezvous(int n) {
         CountDownLatch allStarted = new CountDownLatch(n);
+        CountDownLatch finished = new CountDownLatch(n);
         for (int i = 0; i < n; i++) {
             threads.execute(() -> {
                 allStarted.countDown();
-                try {
-                    allStarted.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                awaitUninterrupted(allStarted);
+                finished.countDown();
             });
         }
-        awaitLive(3);
-        assertThat(threads.idleThreads()).isEqualTo(3);
+        return finished;
+    }
+
+    /** Waits for the latch inside a task; an interrupt (shutdownNow at the end of a test) ends the wait. */
+    private static void awaitUninterrupted(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
@@ -152,11 +151,7 @@ class TaskThreadsTest {
         awaitIdle(1);
         threads.execute(() -> { // takes the idle thread
             started.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            awaitUninterrupted(release);
             finished.incrementAndGet();
         });
         assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
@@ -245,17 +240,17 @@ class TaskThreadsTest {
     }
 
     private void awaitIdle(int n) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (threads.idleThreads() != n) {
-            assertThat(System.nanoTime()).as("idle threads %d, expected %d", threads.idleThreads(), n).isLessThan(deadline);
-            Thread.sleep(1);
-        }
+        awaitCount("idle threads", threads::idleThreads, n);
     }
 
     private void awaitLive(int n) throws InterruptedException {
+        awaitCount("live threads", threads::liveThreads, n);
+    }
+
+    private static void awaitCount(String what, java.util.function.IntSupplier count, int n) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (threads.liveThreads() != n) {
-            assertThat(System.nanoTime()).as("live threads %d, expected %d", threads.liveThreads(), n).isLessThan(deadline);
+        while (count.getAsInt() != n) {
+            assertThat(System.nanoTime()).as("%s %d, expected %d", what, count.getAsInt(), n).isLessThan(deadline);
             Thread.sleep(1);
         }
     }
