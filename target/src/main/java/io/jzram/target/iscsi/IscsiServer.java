@@ -36,8 +36,8 @@ import io.jzram.target.scsi.ScsiCommandSet;
  *
  * <p>Threads: one platform thread accepts; each connection has a virtual reader and a virtual
  * watchdog thread; SCSI commands and task-management responses run at once on virtual threads of
- * the task executor, {@link TaskThreads}, which reuses them. Nothing that happens on a connection can stop the accept loop: failures are logged
- * and close that connection only.
+ * the task executor, {@link TaskThreads}, which reuses them. Nothing that happens on a connection
+ * can stop the accept loop: failures are logged and close that connection only.
  *
  * <p>Sessions: one connection per session (MaxConnections=1). TSIHs are unique among live
  * sessions; a normal login with the InitiatorName and ISID of a live session reinstates it: the

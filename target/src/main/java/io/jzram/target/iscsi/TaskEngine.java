@@ -40,7 +40,8 @@ import io.jzram.target.scsi.ScsiResponse;
  * The whole answer goes to the writer as one batch (one gathering write, one lock round).
  *
  * <p>Threads: {@link #onScsiCommand}, {@link #onDataOut} and {@link #abort} run on the reader
- * thread; {@link #execute} runs on a virtual thread of the server's {@link TaskThreads}, one per running task.
+ * thread; {@link #execute} runs on a virtual thread of the server's {@link TaskThreads}, one per
+ * running task.
  */
 final class TaskEngine {
     private static final Logger LOG = LoggerFactory.getLogger(TaskEngine.class);

@@ -57,7 +57,10 @@ final class TaskThreads extends AbstractExecutorService {
     private final ReentrantLock lock = new ReentrantLock();
     /** Signalled when the last thread ends after shutdown. */
     private final Condition terminated = lock.newCondition();
-    /** Workers waiting for a task, the most recently busy on top (its stack is the warmest). Guarded by {@link #lock}. */
+    /**
+     * Workers waiting for a task, the most recently busy on top (its stack is the warmest).
+     * Guarded by {@link #lock}.
+     */
     private final ArrayDeque<Worker> idle = new ArrayDeque<>();
     /** Guarded by {@link #lock}. */
     private boolean shutdown;
@@ -219,7 +222,10 @@ final class TaskThreads extends AbstractExecutorService {
 
     /** One thread: runs its first task, then each task handed to it, until it is told to stop. */
     private final class Worker implements Runnable {
-        /** The next task, written by the one {@link #execute} that took this worker off {@link #idle}; read and cleared by the worker. */
+        /**
+         * The next task: written by the one {@link #execute} that took this worker off
+         * {@link #idle} (or by the constructor), read and cleared by the worker.
+         */
         private volatile Runnable next;
         /** Set before the thread starts (so the worker sees it). */
         Thread thread;

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntSupplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -247,7 +248,7 @@ class TaskThreadsTest {
         awaitCount("live threads", threads::liveThreads, n);
     }
 
-    private static void awaitCount(String what, java.util.function.IntSupplier count, int n) throws InterruptedException {
+    private static void awaitCount(String what, IntSupplier count, int n) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (count.getAsInt() != n) {
             assertThat(System.nanoTime()).as("%s %d, expected %d", what, count.getAsInt(), n).isLessThan(deadline);
