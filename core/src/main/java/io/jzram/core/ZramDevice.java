@@ -4,6 +4,7 @@ import io.jzram.core.compress.CompressionAlgorithm;
 import io.jzram.core.compress.CompressionAlgorithms;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -437,16 +438,29 @@ public final class ZramDevice {
      *     are then unspecified and its position unchanged
      */
     public void read(ByteBuffer dst, long offset) throws ZramException {
+        int pos = dst.position();
         int len = dst.remaining();
+        read(dst, pos, len, offset);
+        dst.position(pos + len);
+    }
+
+    /**
+     * Reads {@code length} bytes at {@code offset} into {@code dst[index, index + length)}, an
+     * absolute bulk put: dst's position and limit are neither used nor changed (so a transport
+     * can read into part of its buffer without a view object). Failures as for
+     * {@link #read(ByteBuffer, long)}.
+     *
+     * @throws IndexOutOfBoundsException unless {@code 0 <= index <= index + length <= dst.limit()}
+     */
+    public void read(ByteBuffer dst, int index, int length, long offset) throws ZramException {
+        Objects.checkFromIndexSize(index, length, dst.limit());
         Generation g = enter();
         try {
-            checkRange(g, offset, len);
+            checkRange(g, offset, length);
             PageStore store = g.store;
-            int pos = dst.position();
-            forEachPage(offset, len, store, dst, pos, 0, READ);
-            dst.position(pos + len);
+            forEachPage(offset, length, store, dst, index, 0, READ);
             store.stats.reads.increment();
-            store.stats.bytesRead.add(len);
+            store.stats.bytesRead.add(length);
         } finally {
             g.gate.exit();
         }
@@ -462,17 +476,29 @@ public final class ZramDevice {
      *     page's old contents cannot be read for the read-modify-write
      */
     public void write(ByteBuffer src, long offset) throws ZramException {
+        int pos = src.position();
         int len = src.remaining();
+        write(src, pos, len, offset);
+        src.position(pos + len);
+    }
+
+    /**
+     * Writes {@code src[index, index + length)} at {@code offset}, an absolute bulk get: src's
+     * position and limit are neither used nor changed. Failures as for
+     * {@link #write(ByteBuffer, long)}.
+     *
+     * @throws IndexOutOfBoundsException unless {@code 0 <= index <= index + length <= src.limit()}
+     */
+    public void write(ByteBuffer src, int index, int length, long offset) throws ZramException {
+        Objects.checkFromIndexSize(index, length, src.limit());
         Generation g = enter();
         try {
-            checkRange(g, offset, len);
+            checkRange(g, offset, length);
             PageStore store = g.store;
-            int pos = src.position();
             long limit = memLimit;
-            forEachPage(offset, len, store, src, pos, limit, WRITE);
-            src.position(pos + len);
+            forEachPage(offset, length, store, src, index, limit, WRITE);
             store.stats.writes.increment();
-            store.stats.bytesWritten.add(len);
+            store.stats.bytesWritten.add(length);
         } finally {
             g.gate.exit();
         }

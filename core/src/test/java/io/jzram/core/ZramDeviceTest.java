@@ -215,6 +215,33 @@ class ZramDeviceTest {
         }
 
         @Test
+        void absoluteReadsAndWritesUseTheGivenRangeAndLeavePositionAndLimitAlone() throws Exception {
+            device.init(4 * PAGE);
+            byte[] data = TestPages.compressible(PAGE + 512, 21);
+            ByteBuffer src = ByteBuffer.allocate(3 * PAGE);
+            src.put(1024, data).position(7).limit(2 * PAGE); // position and limit unrelated to the range
+            device.write(src, 1024, data.length, 512);
+            assertThat(src.position()).isEqualTo(7);
+            assertThat(src.limit()).isEqualTo(2 * PAGE);
+
+            ByteBuffer dst = ByteBuffer.allocate(3 * PAGE);
+            dst.position(9).limit(3 * PAGE - 1);
+            device.read(dst, 2048, data.length, 512);
+            assertThat(dst.position()).isEqualTo(9);
+            assertThat(dst.limit()).isEqualTo(3 * PAGE - 1);
+            assertThat(Arrays.copyOfRange(dst.array(), 2048, 2048 + data.length)).isEqualTo(data);
+            assertThat(Arrays.copyOfRange(dst.array(), 0, 2048)).containsOnly(0);
+            assertThat(Arrays.copyOfRange(dst.array(), 2048 + data.length, 3 * PAGE)).containsOnly(0);
+            assertThat(read(512, data.length)).isEqualTo(data);
+
+            // The range must lie below the limit, as for ByteBuffer's own absolute bulk operations.
+            assertThatThrownBy(() -> device.read(dst, 3 * PAGE - 512, 512, 0)).isInstanceOf(IndexOutOfBoundsException.class);
+            assertThatThrownBy(() -> device.write(src, -1, 512, 0)).isInstanceOf(IndexOutOfBoundsException.class);
+            assertThat(device.ioCounters().writes()).as("a bad range fails before any I/O is counted").isEqualTo(1);
+            assertThat(device.ioCounters().reads()).isEqualTo(2);
+        }
+
+        @Test
         void partialPagesAreReadModifyWritten() throws Exception {
             device.init(4 * PAGE);
             byte[] base = TestPages.compressible(2 * PAGE, 11);

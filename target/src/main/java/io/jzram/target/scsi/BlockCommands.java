@@ -16,9 +16,9 @@ import java.nio.ByteBuffer;
  * come back as {@link ZramException} and are mapped by the caller.
  *
  * <p>Data moves without intermediate copies: READ decompresses straight into the transport's
- * data-in buffer and WRITE compresses straight from its data-out buffer, each bounded for the
- * device call by moving the buffer's limit (a slice would be one more object per command) and
- * put back afterwards, also when the call fails: neither buffer's position or limit is changed.
+ * data-in buffer and WRITE compresses straight from its data-out buffer, through the device's
+ * absolute reads and writes (an index and a length; no view object per command). Neither
+ * buffer's position or limit is changed.
  */
 final class BlockCommands {
     private BlockCommands() {}
@@ -76,13 +76,7 @@ final class BlockCommands {
         int whole = fit & -LOGICAL_BLOCK_SIZE;
         int pos = dataIn.position();
         if (whole > 0) {
-            int limit = dataIn.limit();
-            dataIn.limit(pos + whole);
-            try {
-                device.read(dataIn, offset);
-            } finally {
-                dataIn.limit(limit).position(pos);
-            }
+            device.read(dataIn, pos, whole, offset);
         }
         int tail = fit - whole;
         if (tail > 0) {
@@ -123,14 +117,7 @@ final class BlockCommands {
         int bytes = (int) (blocks * LOGICAL_BLOCK_SIZE);
         int received = dataOut == null ? 0 : Math.min(dataOut.remaining(), bytes) & -LOGICAL_BLOCK_SIZE;
         if (received > 0) {
-            int pos = dataOut.position();
-            int limit = dataOut.limit();
-            dataOut.limit(pos + received);
-            try {
-                device.write(dataOut, lba * LOGICAL_BLOCK_SIZE);
-            } finally {
-                dataOut.limit(limit).position(pos);
-            }
+            device.write(dataOut, dataOut.position(), received, lba * LOGICAL_BLOCK_SIZE);
         }
         return Responses.goodAfterDataOut(bytes);
     }
@@ -266,7 +253,7 @@ final class BlockCommands {
             // End every chunk on a PATTERN_CHUNK-aligned device offset: all but the edges are whole pages.
             long at = offset + done;
             int n = (int) Math.min(length - done, PATTERN_CHUNK - (at % PATTERN_CHUNK));
-            device.write(pattern.slice(0, n), at);
+            device.write(pattern, 0, n, at);
             done += n;
         }
         return Responses.goodAfterDataOut(LOGICAL_BLOCK_SIZE);
