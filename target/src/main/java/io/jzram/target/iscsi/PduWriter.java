@@ -3,7 +3,9 @@ package io.jzram.target.iscsi;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.GatheringByteChannel;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
 
@@ -70,7 +72,7 @@ final class PduWriter {
      */
     private final ByteBuffer[] views = new ByteBuffer[MAX_IOV];
     /** The batches the current {@link #drain} took off the queue; empty between drains. */
-    private final java.util.ArrayList<Batch> written = new java.util.ArrayList<>();
+    private final ArrayList<Batch> written = new ArrayList<>();
     private final CRC32C crc = new CRC32C();
     private int statSn;
     private volatile Window window;
@@ -135,7 +137,7 @@ final class PduWriter {
      * writes as fit; senders that were waiting for the lock then usually find their batch done.
      * So under load many responses share one system call, and a single sender pays one lock round.
      */
-    private final java.util.concurrent.ConcurrentLinkedQueue<Batch> queue = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Batch> queue = new ConcurrentLinkedQueue<>();
 
     void send(List<Out> pdus) throws IOException {
         send(pdus, false);
