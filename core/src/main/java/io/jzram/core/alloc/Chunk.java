@@ -1,5 +1,6 @@
 package io.jzram.core.alloc;
 
+import io.jzram.core.concurrent.GuardedBy;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 

@@ -1,5 +1,6 @@
 package io.jzram.core.alloc;
 
+import io.jzram.core.concurrent.GuardedBy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;

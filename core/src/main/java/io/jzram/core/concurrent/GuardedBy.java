@@ -1,4 +1,4 @@
-package io.jzram.core.alloc;
+package io.jzram.core.concurrent;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
@@ -9,11 +9,11 @@ import java.lang.annotation.Target;
 /**
  * Documents the lock that must be held to read or write a field, or to call a method.
  * {@code value} names the lock as seen from the annotated member, e.g. {@code "lock"} or
- * {@code "sizeClass.lock"}. Not checked by a tool; it is a promise the code keeps and the reader checks.
+ * {@code "sizeClass.lock"}, {@code "this"}. Not checked by a tool; it is a promise the code keeps and the reader checks.
  */
 @Documented
 @Retention(RetentionPolicy.SOURCE)
 @Target({ElementType.FIELD, ElementType.METHOD})
-@interface GuardedBy {
+public @interface GuardedBy {
     String value();
 }
