@@ -1,5 +1,6 @@
 package io.jzram.cli;
 
+import io.jzram.core.mem.Page;
 import io.jzram.cli.format.HumanSize;
 import io.jzram.core.ZramDevice;
 import io.jzram.core.ZramException;
@@ -29,7 +30,7 @@ final class CompactCommand extends ServerCommand {
             try {
                 long pages = Progress.run(err(), context().terminal(), "compacting " + d.name(), d::compact);
                 out().println(d.name() + ": " + pages + " page" + (pages == 1 ? "" : "s") + " freed ("
-                        + HumanSize.format(pages * ZramDevice.PAGE_SIZE) + ")");
+                        + HumanSize.format(pages * Page.SIZE) + ")");
                 out().flush();
             } catch (ZramException e) {
                 warn(Devices.failed(d, "compact", e, false));

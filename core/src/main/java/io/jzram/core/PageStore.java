@@ -1,5 +1,6 @@
 package io.jzram.core;
 
+import io.jzram.core.mem.Page;
 import io.jzram.core.alloc.NativeMemoryException;
 import io.jzram.core.alloc.SizeClassPool;
 import io.jzram.core.compress.CompressionAlgorithm;
@@ -39,7 +40,7 @@ import java.nio.ByteOrder;
  */
 final class PageStore implements AutoCloseable {
 
-    static final int PAGE = ZramDevice.PAGE_SIZE;
+    static final int PAGE = Page.SIZE;
 
     private final SlotTable slots;
     private final SizeClassPool pool;

@@ -1,5 +1,6 @@
 package io.jzram.core;
 
+import io.jzram.core.mem.Page;
 import io.jzram.core.compress.CompressionAlgorithm;
 import io.jzram.core.compress.CompressionStream;
 import java.nio.ByteBuffer;
@@ -28,8 +29,8 @@ final class StreamPool implements AutoCloseable {
 
         Stream(CompressionAlgorithm algorithm) {
             this.codec = algorithm.newStream();
-            this.compressed = ByteBuffer.allocateDirect(algorithm.maxCompressedLength(ZramDevice.PAGE_SIZE));
-            this.page = ByteBuffer.allocateDirect(ZramDevice.PAGE_SIZE);
+            this.compressed = ByteBuffer.allocateDirect(algorithm.maxCompressedLength(Page.SIZE));
+            this.page = ByteBuffer.allocateDirect(Page.SIZE);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.jzram.core;
 
+import io.jzram.core.mem.Page;
 import io.jzram.core.compress.CompressionAlgorithm;
 import io.jzram.core.compress.CompressionAlgorithms;
 import java.nio.ByteBuffer;
@@ -54,7 +55,6 @@ import java.util.concurrent.locks.ReentrantLock;
  * open count, it makes {@code reset} and {@code hot_remove} fail as busy unless forced.
  */
 public final class ZramDevice {
-    public static final int PAGE_SIZE = 4096;
     public static final int SECTOR_SIZE = 512;
     /** Defaults restored by {@link #reset}: the kernel's CONFIG_ZRAM_DEF_COMP and one stream per CPU. */
     public static final String DEFAULT_ALGORITHM = CompressionAlgorithms.DEFAULT_NAME;
@@ -139,11 +139,11 @@ public final class ZramDevice {
             throw new ZramException(ZramException.Reason.INVALID_ARGUMENT,
                     name() + ": disksize must be positive: " + diskSizeBytes);
         }
-        long pages = (diskSizeBytes + PAGE_SIZE - 1) / PAGE_SIZE;
-        if (diskSizeBytes > Long.MAX_VALUE - PAGE_SIZE || pages > Integer.MAX_VALUE) {
+        if (diskSizeBytes > Long.MAX_VALUE - Page.SIZE || Page.count(diskSizeBytes) > Integer.MAX_VALUE) {
             throw new ZramException(ZramException.Reason.INVALID_ARGUMENT,
-                    name() + ": disksize too large: " + diskSizeBytes + " (at most " + (long) Integer.MAX_VALUE * PAGE_SIZE + " bytes)");
+                    name() + ": disksize too large: " + diskSizeBytes + " (at most " + (long) Integer.MAX_VALUE * Page.SIZE + " bytes)");
         }
+        long pages = Page.count(diskSizeBytes);
         admin.lock();
         try {
             checkNotRemoved();
@@ -155,7 +155,7 @@ public final class ZramDevice {
             }
             CompressionAlgorithm codec = CompressionAlgorithms.of(algorithm);
             PageStore store = new PageStore(pages, codec, streams);
-            live = new Generation(generations.incrementAndGet(), pages * PAGE_SIZE, codec.name(), store);
+            live = new Generation(generations.incrementAndGet(), pages * Page.SIZE, codec.name(), store);
         } finally {
             admin.unlock();
         }
@@ -201,8 +201,8 @@ public final class ZramDevice {
         if (bytes < 0) {
             throw new ZramException(ZramException.Reason.INVALID_ARGUMENT, name() + ": mem_limit must be >= 0: " + bytes);
         }
-        long rounded = bytes > Long.MAX_VALUE - PAGE_SIZE ? Long.MAX_VALUE & -PAGE_SIZE
-                : (bytes + PAGE_SIZE - 1) & -PAGE_SIZE;
+        long rounded = bytes > Long.MAX_VALUE - Page.SIZE ? Long.MAX_VALUE & -Page.SIZE
+                : (bytes + Page.SIZE - 1) & -Page.SIZE;
         memLimit = rounded;
     }
 
@@ -515,8 +515,8 @@ public final class ZramDevice {
         Generation g = enter();
         try {
             checkRange(g, offset, length);
-            long first = (offset + PAGE_SIZE - 1) >>> 12;
-            long end = (offset + length) >>> 12; // exclusive
+            long first = Page.count(offset); // the first whole page
+            long end = Page.index(offset + length); // exclusive
             for (long index = first; index < end; index++) {
                 g.store.discard((int) index);
             }
@@ -566,9 +566,9 @@ public final class ZramDevice {
         long done = 0;
         while (done < length) {
             long at = offset + done;
-            int pageOff = (int) (at & (PAGE_SIZE - 1));
-            int n = (int) Math.min(PAGE_SIZE - pageOff, length - done);
-            piece.apply(store, buf, bufPos + (int) done, memLimit, (int) (at >>> 12), pageOff, n);
+            int pageOff = Page.offsetIn(at);
+            int n = (int) Math.min(Page.SIZE - pageOff, length - done);
+            piece.apply(store, buf, bufPos + (int) done, memLimit, (int) Page.index(at), pageOff, n);
             done += n;
         }
     }

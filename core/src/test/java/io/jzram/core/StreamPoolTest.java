@@ -1,5 +1,6 @@
 package io.jzram.core;
 
+import io.jzram.core.mem.Page;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jzram.core.compress.CompressionAlgorithms;
@@ -43,8 +44,8 @@ class StreamPoolTest {
         try (StreamPool pool = new StreamPool(CompressionAlgorithms.of("zstd"), 1)) {
             StreamPool.Stream s = pool.acquire();
             assertThat(s.compressed.capacity())
-                    .isGreaterThanOrEqualTo(CompressionAlgorithms.of("zstd").maxCompressedLength(ZramDevice.PAGE_SIZE));
-            assertThat(s.page.capacity()).isEqualTo(ZramDevice.PAGE_SIZE);
+                    .isGreaterThanOrEqualTo(CompressionAlgorithms.of("zstd").maxCompressedLength(Page.SIZE));
+            assertThat(s.page.capacity()).isEqualTo(Page.SIZE);
             assertThat(s.compressed.isDirect()).isTrue();
             pool.release(s);
         }

@@ -1,5 +1,6 @@
 package io.jzram.core;
 
+import io.jzram.core.mem.Page;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -7,7 +8,7 @@ import java.util.Random;
 
 /** Page contents of every kind the engine treats differently. */
 final class TestPages {
-    static final int PAGE = ZramDevice.PAGE_SIZE;
+    static final int PAGE = Page.SIZE;
 
     private TestPages() {}
 

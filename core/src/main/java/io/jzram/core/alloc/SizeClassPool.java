@@ -1,5 +1,6 @@
 package io.jzram.core.alloc;
 
+import io.jzram.core.mem.Page;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -72,13 +73,12 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class SizeClassPool implements AutoCloseable {
 
-    public static final int PAGE_SIZE = 4096;
-    public static final int MAX_OBJECT_SIZE = PAGE_SIZE;
+    public static final int MAX_OBJECT_SIZE = Page.SIZE;
 
     static final int MIN_CLASS_SIZE = 32;
     static final int CLASS_STEP = 16;
     static final int MAX_PAGES_PER_CHUNK = 8;
-    static final SizeClassTable TABLE = new SizeClassTable(PAGE_SIZE, MIN_CLASS_SIZE, CLASS_STEP, MAX_PAGES_PER_CHUNK);
+    static final SizeClassTable TABLE = new SizeClassTable(Page.SIZE, MIN_CLASS_SIZE, CLASS_STEP, MAX_PAGES_PER_CHUNK);
 
     /** At most this many chunks are isolated per round of compaction of a class. */
     static final int MAX_SOURCES_PER_ROUND = 64;
@@ -107,7 +107,7 @@ public final class SizeClassPool implements AutoCloseable {
         this.memory = Objects.requireNonNull(memory, "memory");
         this.classes = new SizeClass[TABLE.classCount()];
         for (int i = 0; i < classes.length; i++) {
-            classes[i] = new SizeClass(TABLE.layout(i), PAGE_SIZE);
+            classes[i] = new SizeClass(TABLE.layout(i), Page.SIZE);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.jzram.core.alloc;
 
+import io.jzram.core.mem.Page;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.foreign.MemorySegment;
@@ -157,7 +158,7 @@ class SizeClassPoolPropertyTest {
             });
             long after = pool.totalBytes();
             assertThat(after).as("compaction never grows the pool").isLessThanOrEqualTo(before);
-            assertThat(pages * SizeClassPool.PAGE_SIZE).isEqualTo(before - after);
+            assertThat(pages * Page.SIZE).isEqualTo(before - after);
             if (refusePercent == 0) {
                 assertThat(pool.classStats()).allSatisfy(c -> assertThat(c.freeablePages()).isZero());
             }
@@ -166,7 +167,7 @@ class SizeClassPoolPropertyTest {
 
         void checkAccounting() {
             List<SizeClassStats> stats = pool.classStats();
-            long chunkBytes = stats.stream().mapToLong(c -> c.pagesUsed() * SizeClassPool.PAGE_SIZE).sum();
+            long chunkBytes = stats.stream().mapToLong(c -> c.pagesUsed() * Page.SIZE).sum();
             long used = stats.stream().mapToLong(SizeClassStats::objectsUsed).sum();
             long sizes = bytes.values().stream().mapToLong(b -> b.length).sum();
             assertThat(pool.totalBytes()).isEqualTo(chunkBytes).isGreaterThanOrEqualTo(sizes);
