@@ -243,25 +243,7 @@ public final class ZramDevice {
      * @throws InterruptedException if interrupted while draining (as for a timeout)
      */
     public void reset(boolean force, Duration timeout) throws ZramException, InterruptedException {
-        admin.lock();
-        try {
-            checkNotRemoved();
-            claim(force);
-            try {
-                Generation g = refuseNewWork();
-                if (g != null) {
-                    drain(g, timeout);
-                    free(g);
-                }
-                algorithm = DEFAULT_ALGORITHM;
-                streams = DEFAULT_STREAMS;
-                memLimit = 0;
-            } finally {
-                unclaim();
-            }
-        } finally {
-            admin.unlock();
-        }
+        resetSequence(force, timeout, false);
     }
 
     /**
@@ -275,23 +257,38 @@ public final class ZramDevice {
      * @throws InterruptedException if interrupted while draining (as for a timeout)
      */
     void remove(boolean force, Duration timeout) throws ZramException, InterruptedException {
+        resetSequence(force, timeout, true);
+    }
+
+    /**
+     * The one reset sequence of {@link #reset} and {@link #remove}: claim → refuse new work →
+     * drain → free → unclaim, where a removal ends instead by marking the device removed and
+     * keeping the claim. A claim refused (busy) changes nothing; a drain that times out or is
+     * interrupted unclaims and leaves the generation draining (the device uninitialized, still
+     * registered), and the exception goes to the caller; a reset that freed restores the defaults.
+     */
+    private void resetSequence(boolean force, Duration timeout, boolean removing) throws ZramException, InterruptedException {
         admin.lock();
         try {
             checkNotRemoved();
             claim(force);
-            boolean gone = false;
             try {
                 Generation g = refuseNewWork();
                 if (g != null) {
                     drain(g, timeout);
                     free(g);
                 }
-                removed = true;
-                gone = true;
-            } finally {
-                if (!gone) {
-                    unclaim();
-                }
+            } catch (Throwable t) {
+                unclaim();
+                throw t;
+            }
+            if (removing) {
+                removed = true; // stays claimed: a removed device is never opened again
+            } else {
+                algorithm = DEFAULT_ALGORITHM;
+                streams = DEFAULT_STREAMS;
+                memLimit = 0;
+                unclaim();
             }
         } finally {
             admin.unlock();
