@@ -17,8 +17,7 @@
 #                      cache between tgtd and zram); "" = buffered, through the page cache
 #   JZRAM_JAVA_OPTS    extra JVM options for the jzram target
 #   JZRAM_JFR=FILE     record a JFR profile (settings=profile) of the jzram target into FILE
-#   JZRAM_CLI=auto     auto: use ./jzram serve when the file ./jzram exists; 0: always the runner
-#   JZRAM_STAT_CMD     with ./jzram serve: a command printing jzram's mm_stat line
+#   JZRAM_STAT_CMD     a command printing jzram's mm_stat line
 #                      (default: ./jzram --control-socket WORK/control.sock stat zram0)
 #   RESULTS=FILE       also append the RESULT lines there
 #   WORK=DIR           scratch directory (default: a new one under /tmp, removed at the end)
@@ -39,7 +38,6 @@ ROUNDS=${ROUNDS:-1}
 JOBS=${JOBS:-"seqwrite seqread randread randwrite"}
 CORPUS_MB=${CORPUS_MB:-64}
 TGT_BSOFLAGS=${TGT_BSOFLAGS-direct}
-JZRAM_CLI=${JZRAM_CLI:-auto}
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 export JAVA_HOME
 JAVA=$JAVA_HOME/bin/java
@@ -164,20 +162,6 @@ if [[ -z ${SKIP_BUILD:-} || ! -x $LOADGEN ]]; then
     log "building bench/iscsi/loadgen"
     gcc -O2 -Wall -Wextra -o "$LOADGEN" bench/iscsi/loadgen.c -liscsi -lm
 fi
-CP_FILE=$ROOT/target/target/ibench-classpath.txt
-TARGET_JAR=$ROOT/target/target/jzram-target-0.1.0-SNAPSHOT.jar
-USE_CLI=0
-if [[ $JZRAM_CLI == auto && -x $ROOT/jzram ]]; then
-    USE_CLI=1
-fi
-if ((!USE_CLI)) && [[ -z ${SKIP_BUILD:-} || ! -s $CP_FILE ]]; then
-    log "building core and target (./mvnw package)"
-    timeout 900 ./mvnw -q -B -pl core,target -am package -DskipTests dependency:build-classpath \
-        -Dmdep.includeScope=runtime -Dmdep.outputFile="$WORK/cp.txt" >"$WORK/mvn-target.log" 2>&1 \
-        || { tail -30 "$WORK/mvn-target.log" >&2; fail "maven build of core,target failed"; }
-    # the last module of the reactor writes last: target (it depends on core)
-    cp "$WORK/cp.txt" "$CP_FILE"
-fi
 if [[ -z ${CORPUS:-} ]]; then
     CORPUS=$WORK/corpus.bin
     if [[ ! -s $ROOT/bench/target/benchmarks.jar || -z ${SKIP_BUILD:-} ]]; then
@@ -221,27 +205,17 @@ tgtadm_ --op bind --mode target --tid 1 -I 127.0.0.1
 URL_TGT=iscsi://127.0.0.1:$PORT_TGT/$TGT_IQN/1
 
 # ------------------------------------------------------------------ jzram
-JZ_STAT=$WORK/jzram.stat
 JVM_OPTS=(--enable-native-access=ALL-UNNAMED)
 if [[ -n ${JZRAM_JFR:-} ]]; then
     JVM_OPTS+=("-XX:StartFlightRecording=filename=$JZRAM_JFR,settings=profile,dumponexit=true")
 fi
 # shellcheck disable=SC2206
 JVM_OPTS+=(${JZRAM_JAVA_OPTS:-})
-if ((USE_CLI)); then
-    log "jzram: ./jzram serve on 127.0.0.1:$PORT_JZ, device $SIZE:$ALGO"
-    JZRAM_JAVA_OPTS="${JVM_OPTS[*]}" timeout -k 5 "$LIFETIME" "$ROOT/jzram" serve --no-shell \
-        --listen "127.0.0.1:$PORT_JZ" --iqn "$JZ_IQN" --control-socket "$WORK/control.sock" \
-        --device "$SIZE:$ALGO" >"$WORK/jzram.out" 2>"$WORK/jzram.err" &
-    JZ_PID=$!
-else
-    log "jzram: ZramTargetRunner on 127.0.0.1:$PORT_JZ, device $SIZE:$ALGO"
-    timeout -k 5 "$LIFETIME" "$JAVA" "${JVM_OPTS[@]}" -cp "$TARGET_JAR:$(cat "$CP_FILE")" \
-        bench/iscsi/ZramTargetRunner.java --listen "127.0.0.1:$PORT_JZ" --size "$SIZE_BYTES" \
-        --algorithm "$ALGO" --iqn "$JZ_IQN" --stat-file "$JZ_STAT" --max-seconds "$LIFETIME" \
-        >"$WORK/jzram.out" 2>"$WORK/jzram.err" &
-    JZ_PID=$!
-fi
+log "jzram: ./jzram serve on 127.0.0.1:$PORT_JZ, device $SIZE:$ALGO"
+JZRAM_JAVA_OPTS="${JVM_OPTS[*]}" timeout -k 5 "$LIFETIME" "$ROOT/jzram" serve --no-shell \
+    --listen "127.0.0.1:$PORT_JZ" --iqn "$JZ_IQN" --control-socket "$WORK/control.sock" \
+    --device "$SIZE:$ALGO" >"$WORK/jzram.out" 2>"$WORK/jzram.err" &
+JZ_PID=$!
 for i in $(seq 300); do
     ! port_free "$PORT_JZ" && break
     kill -0 "$JZ_PID" 2>/dev/null || { cat "$WORK/jzram.out" "$WORK/jzram.err" >&2; fail "the jzram target exited"; }
@@ -260,11 +234,9 @@ find_java() {
 }
 JZ_JAVA_PID=$(find_java "$JZ_PID")
 [[ -n $JZ_JAVA_PID ]] || fail "cannot find the jzram target's JVM below pid $JZ_PID"
-if ((USE_CLI)); then
-    # the CLI's target name: ask the target (SendTargets)
-    JZ_IQN=$(timeout 30 iscsi-ls "iscsi://127.0.0.1:$PORT_JZ" | sed -n 's/^Target:\([^ ]*\).*/\1/p' | head -1)
-    [[ -n $JZ_IQN ]] || fail "SendTargets on 127.0.0.1:$PORT_JZ named no target"
-fi
+# the target's name as it answers SendTargets (the check that --iqn took)
+JZ_IQN=$(timeout 30 iscsi-ls "iscsi://127.0.0.1:$PORT_JZ" | sed -n 's/^Target:\([^ ]*\).*/\1/p' | head -1)
+[[ -n $JZ_IQN ]] || fail "SendTargets on 127.0.0.1:$PORT_JZ named no target"
 URL_JZ=iscsi://127.0.0.1:$PORT_JZ/$JZ_IQN/0
 
 # ------------------------------------------------------------------ helpers
@@ -316,15 +288,10 @@ run() {
 
 mm_tgt() { cat "$ZRAM/mm_stat"; }
 mm_jz() {
-    if ((USE_CLI)); then
-        if [[ -n ${JZRAM_STAT_CMD:-} ]]; then
-            bash -c "$JZRAM_STAT_CMD"
-        else
-            "$ROOT/jzram" --control-socket "$WORK/control.sock" stat zram0 | sed -n 's/^mm_stat *//p'
-        fi
+    if [[ -n ${JZRAM_STAT_CMD:-} ]]; then
+        bash -c "$JZRAM_STAT_CMD"
     else
-        sleep 0.7   # the runner rewrites its stat file every 500 ms
-        sed -n 's/^mm_stat //p' "$JZ_STAT"
+        "$ROOT/jzram" --control-socket "$WORK/control.sock" stat zram0 | sed -n 's/^mm_stat *//p'
     fi
 }
 # ratio "mm_stat line": orig_data_size / mem_used_total
@@ -376,7 +343,7 @@ show_memory after-jobs >&2
 # ------------------------------------------------------------------ summary
 echo
 echo "iSCSI over loopback, device $SIZE ($SIZE_BYTES bytes) $ALGO, ${DURATION}s per job after a ${RAMP}s ramp, $ROUNDS round(s) (medians), load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "tgt: tgtd $(tgtd -V 2>/dev/null | head -1) on /dev/zram0 (bsoflags '${TGT_BSOFLAGS}'); jzram: $([[ $USE_CLI == 1 ]] && echo './jzram serve' || echo 'ZramTargetRunner'); MB/s = 10^6 bytes/s"
+echo "tgt: tgtd $(tgtd -V 2>/dev/null | head -1) on /dev/zram0 (bsoflags '${TGT_BSOFLAGS}'); jzram: ./jzram serve; MB/s = 10^6 bytes/s"
 awk -v jobs="$JOBS" '
     function kv(line, key,   a, i, n) {
         n = split(line, a, " ")
