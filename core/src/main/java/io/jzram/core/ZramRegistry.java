@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,6 +20,14 @@ import java.util.regex.Pattern;
  * listed (its id is not handed out again, {@code hotAdd(id)} fails as busy, a second removal
  * waits for the first and then finds it gone), and other devices can be added and removed.
  * Listeners are called after the change, outside the monitor, on the thread that made it.
+ *
+ * <h2>Set-ups</h2>
+ * Setting a device up ({@link #setUp}, {@link #setUpFree}) runs {@link DeviceSetup}'s steps under
+ * the registry's set-up lock, which every set-up takes itself. The lock is what makes zramctl's
+ * "find a free device, then set it up" one step (two clients never pick the same device), and it
+ * is what a caller holds ({@link #exclusive()}) when it needs the devices' settings to stay as it
+ * read them over several changes: planning and applying a configuration file, saving one, an
+ * export switch. It is never taken on the I/O path.
  */
 public final class ZramRegistry {
 
@@ -27,9 +36,112 @@ public final class ZramRegistry {
     /** Live devices by id; structural changes under {@code this}, reads lock-free. */
     private final ConcurrentSkipListMap<Integer, ZramDevice> devices = new ConcurrentSkipListMap<>();
     private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
+    /**
+     * Held by every set-up, and by {@link #exclusive()} callers across several changes; reentrant,
+     * so a holder of {@link #exclusive()} can set devices up. Taken before the monitor, never after.
+     */
+    private final ReentrantLock setupLock = new ReentrantLock();
+    /** How long a set-up's reset waits for in-flight I/O of a device it may reset. */
+    private final Duration drainTimeout;
 
-    /** A registry with no devices. */
-    public ZramRegistry() {}
+    /** The wait of a forced reset or removal for in-flight I/O unless the caller says otherwise. */
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+
+    /** A registry with no devices; set-ups wait {@link #DEFAULT_DRAIN_TIMEOUT} for in-flight I/O. */
+    public ZramRegistry() {
+        this(DEFAULT_DRAIN_TIMEOUT);
+    }
+
+    /** @param drainTimeout how long a set-up's (forced) reset waits for in-flight I/O; null = as long as it takes */
+    public ZramRegistry(Duration drainTimeout) {
+        this.drainTimeout = drainTimeout;
+    }
+
+    /** How long a set-up's reset waits for in-flight I/O. */
+    public Duration drainTimeout() {
+        return drainTimeout;
+    }
+
+    // ------------------------------------------------------------------ set-ups
+
+    /**
+     * Sets a device up: {@link DeviceSetup}'s steps (reset, streams, algorithm, mem_limit,
+     * disksize) under the set-up lock.
+     *
+     * @param forceReset reset the device even while it is held (its data is lost); a device that
+     *     is not set up is reset even while held, since it has no data
+     * @throws DeviceSetupException the step that failed (the device is left as that step found
+     *     it: reset, partly configured, not set up)
+     * @throws InterruptedException while the reset drained in-flight I/O
+     */
+    public void setUp(ZramDevice device, DeviceSetup setup, boolean forceReset) throws DeviceSetupException, InterruptedException {
+        setupLock.lock();
+        try {
+            setup.applyTo(device, forceReset, drainTimeout);
+        } finally {
+            setupLock.unlock();
+        }
+    }
+
+    /**
+     * zramctl {@code --find --size}: finds a free device ({@link #findFree()}) and sets it up, in
+     * one hold of the set-up lock, so two callers never pick the same device.
+     *
+     * @return the device set up
+     * @throws DeviceSetupException the step that failed; the device stays (as the kernel's does),
+     *     not set up
+     */
+    public ZramDevice setUpFree(DeviceSetup setup) throws DeviceSetupException, InterruptedException {
+        setupLock.lock();
+        try {
+            ZramDevice device = findFree();
+            setup.applyTo(device, false, drainTimeout);
+            return device;
+        } finally {
+            setupLock.unlock();
+        }
+    }
+
+    /**
+     * zramctl's {@code find_free_zram}: the first existing device that is not set up, else a new
+     * one at the first free id. Under the set-up lock (a device found here may still be taken by a
+     * set-up that starts right after the lock is released: use {@link #setUpFree} to take it).
+     */
+    public ZramDevice findFree() {
+        setupLock.lock();
+        try {
+            for (int id = 0; ; id++) {
+                ZramDevice d = devices.get(id);
+                if (d == null) {
+                    return hotAdd();
+                }
+                if (!d.isInitialized()) {
+                    return d;
+                }
+            }
+        } finally {
+            setupLock.unlock();
+        }
+    }
+
+    /**
+     * Holds the set-up lock until the returned hold is closed: no set-up runs meanwhile, except the
+     * holder's own. For reading the devices' settings and changing them as one step
+     * (try-with-resources).
+     */
+    public Exclusive exclusive() {
+        setupLock.lock();
+        return setupLock::unlock;
+    }
+
+    /** A hold of the set-up lock; closing it releases the lock. */
+    @FunctionalInterface
+    public interface Exclusive extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    // ------------------------------------------------------------------ the set of devices
 
     /** Creates an uninitialized device with the lowest unused id. */
     public ZramDevice hotAdd() {
