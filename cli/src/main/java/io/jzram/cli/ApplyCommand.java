@@ -1,5 +1,6 @@
 package io.jzram.cli;
 
+import io.jzram.core.ZramRegistry;
 import io.jzram.config.Applier;
 import io.jzram.config.ApplyFailedException;
 import io.jzram.config.Config;
@@ -105,8 +106,9 @@ final class ApplyCommand extends ServerCommand implements ClientSide {
             return fail("apply: " + name + ": " + e.errors().size() + " error" + (e.errors().size() == 1 ? "" : "s") + ", nothing applied");
         }
         Engine engine = engine();
-        // The set-up lock keeps zramctl's find-and-set-up out while the plan is made and applied.
-        synchronized (engine.setupLock()) {
+        // The registry's set-up lock keeps other set-ups (zramctl's find-and-set-up) out while the
+        // plan is made and applied.
+        try (ZramRegistry.Exclusive held = engine.registry().exclusive()) {
             RegistryOps ops = engine.ops();
             Plan plan = Planner.plan(desired, ops.devices(), engine.serverConfig(), new Planner.Options(force, prune), ops.defaultStreams());
             plan.lines().forEach(out()::println);

@@ -18,17 +18,12 @@ import java.util.function.Supplier;
  * server; commands only parse, call and format.
  */
 public final class Engine {
-    /** How long a forced reset or removal waits for in-flight I/O before it reports a time-out. */
-    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
-
     private final ZramRegistry registry;
     private final Supplier<List<SessionInfo>> sessions;
     /** The iSCSI target's SCSI layer, or null when there is no target. */
     private final ZramCommandSet target;
     private final Duration drainTimeout;
     private final ServerConfig serverConfig;
-    /** Serialises zramctl's find-reset-configure-init, so two clients never pick the same free device. */
-    private final Object setupLock = new Object();
 
     /**
      * @param registry the devices
@@ -53,7 +48,7 @@ public final class Engine {
 
     /** An engine over {@code registry} with no target (tests, and a registry not yet exported). */
     public static Engine standalone(ZramRegistry registry) {
-        return new Engine(registry, List::of, null, DEFAULT_DRAIN_TIMEOUT);
+        return new Engine(registry, List::of, null, registry.drainTimeout());
     }
 
     public ZramRegistry registry() {
@@ -90,10 +85,6 @@ public final class Engine {
 
     /** The devices as plan steps change them. */
     public RegistryOps ops() {
-        return new RegistryOps(registry, target, drainTimeout);
-    }
-
-    Object setupLock() {
-        return setupLock;
+        return new RegistryOps(registry, TargetExportSwitch.of(target), drainTimeout);
     }
 }

@@ -1,5 +1,6 @@
 package io.jzram.cli;
 
+import io.jzram.core.ZramRegistry;
 import io.jzram.core.ZramDevice;
 import io.jzram.core.ZramException;
 import io.jzram.target.scsi.ZramCommandSet;
@@ -49,7 +50,7 @@ abstract class ExportSettingCommand extends ServerCommand {
                 continue;
             }
             try {
-                synchronized (engine.setupLock()) {
+                try (ZramRegistry.Exclusive held = engine.registry().exclusive()) {
                     target.setExported(d, exported(), force());
                 }
             } catch (ZramException e) {

@@ -10,6 +10,8 @@ import io.jzram.config.Planner;
 import io.jzram.config.RegistryOps;
 import io.jzram.config.ServerConfig;
 import io.jzram.config.Step;
+import io.jzram.core.DeviceSetup;
+import io.jzram.core.DeviceSetupException;
 import io.jzram.core.ZramDevice;
 import io.jzram.core.ZramException;
 import io.jzram.core.ZramRegistry;
@@ -70,7 +72,7 @@ public final class JzramServer implements AutoCloseable {
 
     private final Settings settings;
     private final CliContext baseContext;
-    private final ZramRegistry registry = new ZramRegistry();
+    private final ZramRegistry registry;
     private ZramCommandSet commandSet;
     private IscsiServer iscsi;
     private ControlServer control;
@@ -82,6 +84,7 @@ public final class JzramServer implements AutoCloseable {
     public JzramServer(Settings settings, CliContext baseContext) {
         this.settings = settings;
         this.baseContext = baseContext;
+        this.registry = new ZramRegistry(settings.drainTimeout());
     }
 
     public synchronized void start() throws IOException {
@@ -96,8 +99,7 @@ public final class JzramServer implements AutoCloseable {
             commandSet = new ZramCommandSet(registry, new LunIdentity(settings.iscsi().targetName()));
             for (DeviceSpec spec : settings.devices()) {
                 ZramDevice d = registry.hotAdd();
-                d.setAlgorithm(spec.algorithm());
-                d.init(spec.size());
+                registry.setUp(d, DeviceSetup.of(spec.size(), spec.algorithm()), false);
                 LOG.info("{}: {} bytes, {}", d.name(), d.diskSize(), d.algorithm());
             }
             if (settings.config() != null) {
@@ -113,9 +115,14 @@ public final class JzramServer implements AutoCloseable {
                 control.start();
             }
             iscsi.start();
-        } catch (ZramException e) {
+        } catch (DeviceSetupException e) {
+            // Ends here: the server does not start, every device made so far is freed by stop().
             stop();
             throw new IOException(e.getMessage(), e);
+        } catch (InterruptedException e) {
+            stop();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while setting devices up", e);
         } catch (IOException | RuntimeException e) {
             stop();
             throw e;
@@ -124,7 +131,7 @@ public final class JzramServer implements AutoCloseable {
 
     /** A configuration file's devices, created as 'jzram apply' would: all of them, or none. */
     private void createDevices(ConfigFile config) throws IOException {
-        RegistryOps ops = new RegistryOps(registry, commandSet, settings.drainTimeout());
+        RegistryOps ops = new RegistryOps(registry, TargetExportSwitch.of(commandSet), settings.drainTimeout());
         Plan plan = Planner.plan(config, ops.devices(), null, Planner.Options.DEFAULT, ops.defaultStreams());
         try {
             Applier.apply(plan, ops, new Applier.Listener() {

@@ -1,5 +1,6 @@
 package io.jzram.cli;
 
+import io.jzram.core.ZramRegistry;
 import io.jzram.config.ConfigWriter;
 import io.jzram.config.RegistryOps;
 import java.io.IOException;
@@ -42,7 +43,7 @@ final class SaveConfigCommand extends ServerCommand implements ClientSide {
     public Integer call() {
         Engine engine = engine();
         String text;
-        synchronized (engine.setupLock()) {
+        try (ZramRegistry.Exclusive held = engine.registry().exclusive()) {
             RegistryOps ops = engine.ops();
             text = ConfigWriter.write(engine.serverConfig(), ops.devices(), ops.defaultStreams());
         }

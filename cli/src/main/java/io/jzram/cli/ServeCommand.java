@@ -1,5 +1,6 @@
 package io.jzram.cli;
 
+import io.jzram.core.ZramRegistry;
 import io.jzram.cli.control.ControlPaths;
 import io.jzram.cli.control.ControlServer;
 import io.jzram.cli.shell.Shell;
@@ -130,7 +131,7 @@ final class ServeCommand extends BaseCommand {
                 : fromFile.logLevel() != null ? fromFile.logLevel() : LogLevel.INFO;
         Logging.configure(level);
         Path socket = ControlPaths.resolve(root.controlSocket, context().env(), fromFile.controlSocket());
-        JzramServer server = new JzramServer(new JzramServer.Settings(settings, socket, specs, Engine.DEFAULT_DRAIN_TIMEOUT, file, level),
+        JzramServer server = new JzramServer(new JzramServer.Settings(settings, socket, specs, ZramRegistry.DEFAULT_DRAIN_TIMEOUT, file, level),
                 context());
         boolean interactive = !noShell && context().stdinTerminal();
         // Signals first: one that arrives while starting stops the server once it has started.

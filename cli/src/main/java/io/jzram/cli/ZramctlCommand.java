@@ -2,6 +2,8 @@ package io.jzram.cli;
 
 import io.jzram.cli.format.ZramctlColumn;
 import io.jzram.config.SizeParser;
+import io.jzram.core.DeviceSetup;
+import io.jzram.core.DeviceSetupException;
 import io.jzram.core.ZramDevice;
 import io.jzram.core.ZramException;
 import io.jzram.core.ZramRegistry;
@@ -12,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -251,84 +254,61 @@ final class ZramctlCommand extends ServerCommand {
     }
 
     private int findOnly() {
-        ZramDevice device;
-        synchronized (engine().setupLock()) {
-            device = findFree(engine().registry());
-        }
+        ZramDevice device = engine().registry().findFree();
         out().println(path(device));
         out().flush();
         return ExitCodes.OK;
     }
 
+    /**
+     * zramctl's set-up: the registry's one sequence (reset, streams, algorithm, disksize), on a
+     * free device with --find or on the one named. A failed step is reported as zramctl reports
+     * it ("failed to set algorithm: ..."); the device stays, not set up, as the kernel's does.
+     */
     private int create(long sizeBytes, long nstreams) {
-        Engine engine = engine();
-        synchronized (engine.setupLock()) {
-            ZramDevice device;
-            if (find) {
-                device = findFree(engine.registry());
-            } else if (devices.isEmpty()) {
+        ZramRegistry registry = engine().registry();
+        ZramDevice named = null;
+        if (!find) {
+            if (devices.isEmpty()) {
                 return fail("no device specified");
-            } else {
-                Optional<ZramDevice> d = lookup(devices.getFirst());
-                if (d.isEmpty()) {
-                    return fail(devices.getFirst() + ": " + ZramException.Reason.NO_SUCH_DEVICE.strerror());
-                }
-                device = d.get();
             }
-            String path = path(device);
-            try {
-                // A device never set up holds no data: reset it even while sessions hold it.
-                device.reset(!device.isInitialized(), engine.drainTimeout());
-            } catch (ZramException e) {
-                return fail(path + ": failed to reset: " + e.reason().strerror());
-            } catch (InterruptedException e) {
-                return fail(ExitCodes.INTERRUPTED, path + ": failed to reset: Interrupted system call");
+            Optional<ZramDevice> d = lookup(devices.getFirst());
+            if (d.isEmpty()) {
+                return fail(devices.getFirst() + ": " + ZramException.Reason.NO_SUCH_DEVICE.strerror());
             }
-            if (nstreams != 0) {
-                try {
-                    if (nstreams < 0 || nstreams > Integer.MAX_VALUE) {
-                        throw new ZramException(ZramException.Reason.INVALID_ARGUMENT, "streams out of range");
-                    }
-                    device.setStreams((int) nstreams);
-                } catch (ZramException e) {
-                    return fail(path + ": failed to set number of streams: " + e.reason().strerror());
-                }
-            }
-            if (algorithm != null) {
-                try {
-                    device.setAlgorithm(algorithm);
-                } catch (ZramException e) {
-                    return fail(path + ": failed to set algorithm: " + e.reason().strerror());
-                }
-            }
-            if (algorithmParams != null) {
-                return fail(path + ": failed to set algorithm params: Operation not supported");
-            }
-            try {
-                device.init(sizeBytes);
-            } catch (ZramException e) {
-                return fail(path + ": failed to set disksize (" + Long.toUnsignedString(sizeBytes) + " bytes): "
-                        + e.reason().strerror());
-            }
+            named = d.get();
+        }
+        // Refusals of the arguments end here, before the set-up touches a device; like zramctl's
+        // they name the device (with --find, the free one zramctl would have picked).
+        if (nstreams < 0 || nstreams > Integer.MAX_VALUE) {
+            return fail(path(named != null ? named : registry.findFree()) + ": failed to set number of streams: "
+                    + ZramException.Reason.INVALID_ARGUMENT.strerror());
+        }
+        if (algorithmParams != null) {
+            return fail(path(named != null ? named : registry.findFree()) + ": failed to set algorithm params: Operation not supported");
+        }
+        DeviceSetup setup = new DeviceSetup((int) nstreams, algorithm, 0, OptionalLong.of(sizeBytes));
+        ZramDevice device;
+        try {
             if (find) {
-                out().println(path);
-                out().flush();
+                device = registry.setUpFree(setup);
+            } else {
+                device = named;
+                registry.setUp(device, setup, false);
             }
+        } catch (DeviceSetupException e) {
+            // Ends here: the device stays, reset and not set up, as the kernel's does.
+            String what = e.step() == DeviceSetup.Step.DISKSIZE
+                    ? "set disksize (" + Long.toUnsignedString(sizeBytes) + " bytes)" : e.step().action();
+            return fail(path(e.device()) + ": failed to " + what + ": " + e.reason().strerror());
+        } catch (InterruptedException e) {
+            return fail(ExitCodes.INTERRUPTED, (named != null ? path(named) + ": " : "") + "failed to reset: Interrupted system call");
+        }
+        if (find) {
+            out().println(path(device));
+            out().flush();
         }
         return ExitCodes.OK;
-    }
-
-    /** zramctl's find_free_zram: the first existing device that is not set up; a new one at the first gap. */
-    static ZramDevice findFree(ZramRegistry registry) {
-        for (int id = 0; ; id++) {
-            Optional<ZramDevice> d = registry.find(id);
-            if (d.isEmpty()) {
-                return registry.hotAdd();
-            }
-            if (!d.get().isInitialized()) {
-                return d.get();
-            }
-        }
     }
 
     private Optional<ZramDevice> lookup(String name) {

@@ -1,5 +1,6 @@
 package io.jzram.config;
 
+import io.jzram.core.DeviceSetupException;
 import io.jzram.core.ZramException;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,6 +68,9 @@ public final class ApplyFailedException extends Exception {
     }
 
     static String message(Exception e) {
+        if (e instanceof DeviceSetupException d) {
+            return message(d.failure()); // the step's description already says what was being set up
+        }
         if (e instanceof ZramException z) {
             String m = z.getMessage();
             return m == null || m.isEmpty() ? z.reason().strerror() : m + " (" + z.reason().strerror() + ")";

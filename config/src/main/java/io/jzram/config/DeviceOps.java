@@ -1,5 +1,7 @@
 package io.jzram.config;
 
+import io.jzram.core.DeviceSetup;
+import io.jzram.core.DeviceSetupException;
 import io.jzram.core.ZramException;
 import java.util.List;
 import java.util.Optional;
@@ -26,17 +28,15 @@ public interface DeviceOps {
     /** hot_remove: resets and removes; busy while held unless forced. */
     void remove(int id, boolean force) throws ZramException, InterruptedException;
 
-    /** reset: frees the data and restores the defaults; busy while held unless forced. */
-    void reset(int id, boolean force) throws ZramException, InterruptedException;
+    /**
+     * Sets device {@code id} up: the registry's one sequence (reset, streams, algorithm,
+     * mem_limit, disksize; see {@link DeviceSetup}). The reset is busy while the device is held
+     * and set up, unless {@code force}.
+     */
+    void setUp(int id, DeviceSetup setup, boolean force) throws ZramException, DeviceSetupException, InterruptedException;
 
-    void setStreams(int id, int streams) throws ZramException;
-
-    void setAlgorithm(int id, String algorithm) throws ZramException;
-
+    /** mem_limit of a live device: no reset, its data stays. */
     void setMemLimit(int id, long bytes) throws ZramException;
-
-    /** disksize: sets the device up. */
-    void init(int id, long size) throws ZramException;
 
     /**
      * Publishes or withdraws device {@code id}'s LUN (the id needs no device: withdrawn before

@@ -1,5 +1,8 @@
 package io.jzram.config;
 
+import io.jzram.core.DeviceSetup;
+import java.util.OptionalLong;
+
 /**
  * What configures a device: the five settings a file gives and a running device has. The plan
  * compares these; the device's data is not part of them.
@@ -24,6 +27,11 @@ public record DeviceSettings(long size, String algorithm, long memLimit, int str
      */
     public boolean needsReset(DeviceSettings other) {
         return size != other.size || !algorithm.equals(other.algorithm) || streams != other.streams;
+    }
+
+    /** The device set-up these settings ask for (the export setting is the target's, not the device's). */
+    public DeviceSetup setup() {
+        return new DeviceSetup(streams, algorithm, memLimit, isSetUp() ? OptionalLong.of(size) : OptionalLong.empty());
     }
 
     /** These settings with {@code exported} instead of theirs. */

@@ -1,6 +1,5 @@
 package io.jzram.config;
 
-import io.jzram.target.iscsi.IscsiServerSettings;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -12,6 +11,14 @@ import java.net.UnknownHostException;
  * {@code [IPV6]:PORT}; the port defaults to 3260.
  */
 public final class Portals {
+    /**
+     * iSCSI's port (IANA, RFC 7143 §13.12), for a portal written without one. The target has the
+     * same constant ({@code IscsiServerSettings.DEFAULT_PORT}); it is named here again rather than
+     * imported so that config depends on core only, and not put in core, which knows nothing of
+     * iSCSI. The cli, which sees both, has a test that they agree.
+     */
+    public static final int DEFAULT_PORT = 3260;
+
     private Portals() {}
 
     /**
@@ -23,7 +30,7 @@ public final class Portals {
      */
     public static InetSocketAddress parse(String text, boolean wildcardAllowed) {
         String host = text;
-        int port = IscsiServerSettings.DEFAULT_PORT;
+        int port = DEFAULT_PORT;
         if (text.startsWith("[")) {
             int close = text.indexOf(']');
             if (close < 0) {

@@ -1,30 +1,31 @@
 package io.jzram.config;
 
+import io.jzram.core.DeviceSetup;
+import io.jzram.core.DeviceSetupException;
 import io.jzram.core.ZramDevice;
 import io.jzram.core.ZramException;
 import io.jzram.core.ZramRegistry;
-import io.jzram.target.scsi.ZramCommandSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * {@link DeviceOps} on a {@link ZramRegistry} and, for the export setting, the iSCSI target's
- * {@link ZramCommandSet}. Without a target (a registry no initiator can reach) every device reads
+ * {@link ExportSwitch}. Without a target (a registry no initiator can reach) every device reads
  * as exported, publishing is a no-op and withdrawing fails: there is nothing to withdraw from, and
  * pretending it worked would let a file's {@code exported = false} read as done.
  */
 public final class RegistryOps implements DeviceOps {
     private final ZramRegistry registry;
     /** Null: no iSCSI target. */
-    private final ZramCommandSet target;
+    private final ExportSwitch target;
     private final Duration drainTimeout;
 
     /**
-     * @param target the iSCSI target over {@code registry}, or null when there is none
+     * @param target the export switch of the iSCSI target over {@code registry}, or null when there is none
      * @param drainTimeout how long a forced reset or removal waits for in-flight I/O
      */
-    public RegistryOps(ZramRegistry registry, ZramCommandSet target, Duration drainTimeout) {
+    public RegistryOps(ZramRegistry registry, ExportSwitch target, Duration drainTimeout) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.target = target;
         this.drainTimeout = Objects.requireNonNull(drainTimeout, "drainTimeout");
@@ -58,19 +59,10 @@ public final class RegistryOps implements DeviceOps {
         registry.hotRemove(id, force, drainTimeout);
     }
 
+    /** The registry's one set-up sequence ({@link ZramRegistry#setUp}). */
     @Override
-    public void reset(int id, boolean force) throws ZramException, InterruptedException {
-        registry.lookup(Integer.toString(id)).reset(force, drainTimeout);
-    }
-
-    @Override
-    public void setStreams(int id, int streams) throws ZramException {
-        registry.lookup(Integer.toString(id)).setStreams(streams);
-    }
-
-    @Override
-    public void setAlgorithm(int id, String algorithm) throws ZramException {
-        registry.lookup(Integer.toString(id)).setAlgorithm(algorithm);
+    public void setUp(int id, DeviceSetup setup, boolean force) throws ZramException, DeviceSetupException, InterruptedException {
+        registry.setUp(registry.lookup(Integer.toString(id)), setup, force);
     }
 
     @Override
@@ -78,13 +70,8 @@ public final class RegistryOps implements DeviceOps {
         registry.lookup(Integer.toString(id)).setMemLimit(bytes);
     }
 
-    @Override
-    public void init(int id, long size) throws ZramException {
-        registry.lookup(Integer.toString(id)).init(size);
-    }
-
     /**
-     * The target's switch ({@link ZramCommandSet#setExported}): BUSY when withdrawing a LUN
+     * The target's switch ({@link ExportSwitch#setExported}): BUSY when withdrawing a LUN
      * sessions have, without {@code force}. Without a target, publishing is a no-op (every device
      * reads as exported already) and withdrawing fails with INVALID_ARGUMENT.
      */

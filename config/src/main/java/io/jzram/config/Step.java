@@ -1,5 +1,6 @@
 package io.jzram.config;
 
+import io.jzram.core.DeviceSetupException;
 import io.jzram.core.ZramException;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,7 @@ import java.util.List;
  *
  * <h2>The export setting and the order of primitives</h2>
  * The target keeps the setting by device id, and an id withdrawn before its device is added keeps
- * the device from ever appearing as a LUN (see {@code ZramCommandSet.setExported}). Every step
+ * the device from ever appearing as a LUN (see {@link ExportSwitch#setExported}). Every step
  * uses that, so that initiators never see a LUN that the file (or, in a rollback, the old state)
  * says they must not, and so that sessions let go of a device before it is reset:
  * <ul>
@@ -50,9 +51,9 @@ public sealed interface Step {
     /** Whether applying the step throws the device's data away. */
     boolean losesData();
 
-    void apply(DeviceOps ops) throws ZramException, InterruptedException;
+    void apply(DeviceOps ops) throws ZramException, DeviceSetupException, InterruptedException;
 
-    void undo(DeviceOps ops) throws ZramException, InterruptedException;
+    void undo(DeviceOps ops) throws ZramException, DeviceSetupException, InterruptedException;
 
     default String name() {
         return "zram" + id();
@@ -74,12 +75,12 @@ public sealed interface Step {
         }
 
         @Override
-        public void apply(DeviceOps ops) throws ZramException, InterruptedException {
+        public void apply(DeviceOps ops) throws ZramException, DeviceSetupException, InterruptedException {
             if (!want.exported()) {
                 ops.setExported(id, false, true); // no device yet, so no session: force changes nothing
             }
             ops.add(id);
-            configure(ops, id, want);
+            configure(ops, id, want, false); // new: its reset has nothing to free
         }
 
         /**
@@ -89,7 +90,7 @@ public sealed interface Step {
          * device created later with that id (by zramctl, say) must start exported.
          */
         @Override
-        public void undo(DeviceOps ops) throws ZramException, InterruptedException {
+        public void undo(DeviceOps ops) throws ZramException, DeviceSetupException, InterruptedException {
             if (ops.find(id).isPresent()) {
                 ops.remove(id, true);
             }
@@ -117,12 +118,12 @@ public sealed interface Step {
 
         /** A device that is not set up has no data: it is removed even while held, as zramctl -s resets one. */
         @Override
-        public void apply(DeviceOps ops) throws ZramException, InterruptedException {
+        public void apply(DeviceOps ops) throws ZramException, DeviceSetupException, InterruptedException {
             ops.remove(id, force || !had.isSetUp());
         }
 
         @Override
-        public void undo(DeviceOps ops) throws ZramException, InterruptedException {
+        public void undo(DeviceOps ops) throws ZramException, DeviceSetupException, InterruptedException {
             restore(ops, id, had);
         }
     }
@@ -164,18 +165,20 @@ public sealed interface Step {
             return had.isSetUp();
         }
 
-        /** An unexport first (sessions let go of the device), then the reset and the new set-up; an export last. */
+        /**
+         * An unexport first (sessions let go of the device), then the set-up (its reset throws the
+         * data away; busy while held unless forced) with the new settings; an export last.
+         */
         @Override
-        public void apply(DeviceOps ops) throws ZramException, InterruptedException {
+        public void apply(DeviceOps ops) throws ZramException, DeviceSetupException, InterruptedException {
             if (unexports(had, want)) {
                 ops.setExported(id, false, force);
             }
-            ops.reset(id, force || !had.isSetUp());
-            configure(ops, id, want);
+            configure(ops, id, want, force);
         }
 
         @Override
-        public void undo(DeviceOps ops) throws ZramException, InterruptedException {
+        public void undo(DeviceOps ops) throws ZramException, DeviceSetupException, InterruptedException {
             restore(ops, id, had);
         }
     }
@@ -219,25 +222,23 @@ public sealed interface Step {
         }
 
         @Override
-        public void undo(DeviceOps ops) throws ZramException, InterruptedException {
+        public void undo(DeviceOps ops) throws ZramException, DeviceSetupException, InterruptedException {
             restore(ops, id, had);
         }
     }
 
     /**
-     * Configures a device that has just been added or reset, in zramctl's order: streams,
-     * algorithm, mem_limit, then disksize (which sets it up, if the size is not 0); then its LUN
-     * is published, if it is to be exported. A device that is to be unexported was withdrawn
-     * before its add or reset (see the class documentation), so the last call only publishes or
-     * changes nothing, and {@code force} cannot matter to it.
+     * Sets a device up with {@code s} through the registry's one set-up sequence (reset, streams,
+     * algorithm, mem_limit, then disksize when the size is not 0), then publishes its LUN if it is
+     * to be exported. A device that is to be unexported was withdrawn before its add or set-up
+     * (see the class documentation), so the last call only publishes or changes nothing, and
+     * {@code true} for its force cannot matter.
+     *
+     * @param forceReset reset the device even while held (a set-up device's data is lost)
      */
-    static void configure(DeviceOps ops, int id, DeviceSettings s) throws ZramException {
-        ops.setStreams(id, s.streams());
-        ops.setAlgorithm(id, s.algorithm());
-        ops.setMemLimit(id, s.memLimit());
-        if (s.isSetUp()) {
-            ops.init(id, s.size());
-        }
+    static void configure(DeviceOps ops, int id, DeviceSettings s, boolean forceReset)
+            throws ZramException, DeviceSetupException, InterruptedException {
+        ops.setUp(id, s.setup(), forceReset);
         ops.setExported(id, s.exported(), true);
     }
 
@@ -250,14 +251,14 @@ public sealed interface Step {
      * is added); withdrawals are forced, a rollback puts back what was, whoever logged in
      * meanwhile.
      */
-    static void restore(DeviceOps ops, int id, DeviceSettings old) throws ZramException, InterruptedException {
+    static void restore(DeviceOps ops, int id, DeviceSettings old) throws ZramException, DeviceSetupException, InterruptedException {
         var now = ops.find(id);
         if (now.isEmpty()) {
             if (!old.exported()) {
                 ops.setExported(id, false, true);
             }
             ops.add(id);
-            configure(ops, id, old);
+            configure(ops, id, old, true);
             return;
         }
         DeviceSettings cur = now.get().settings();
@@ -276,8 +277,7 @@ public sealed interface Step {
         if (!old.exported()) {
             ops.setExported(id, false, true);
         }
-        ops.reset(id, true);
-        configure(ops, id, old);
+        configure(ops, id, old, true);
     }
 
     /** Whether going from {@code had} to {@code want} withdraws the device's LUN. */

@@ -75,7 +75,7 @@ class ConfigWriterTest {
 
     @Test
     void round_trip_through_a_fresh_registry() throws Exception {
-        RegistryOps ops = new RegistryOps(first, firstTarget, Duration.ofSeconds(5));
+        RegistryOps ops = new RegistryOps(first, TargetExports.of(firstTarget), Duration.ofSeconds(5));
         for (int i = 0; i < 6; i++) {
             first.hotAdd();
         }
@@ -101,7 +101,7 @@ class ConfigWriterTest {
                 org.assertj.core.groups.Tuple.tuple(3, false), org.assertj.core.groups.Tuple.tuple(5, false));
         assertThat(file.server()).usingRecursiveComparison().ignoringFields("positions").isEqualTo(SERVER);
 
-        RegistryOps freshOps = new RegistryOps(fresh, freshTarget, Duration.ofSeconds(5));
+        RegistryOps freshOps = new RegistryOps(fresh, TargetExports.of(freshTarget), Duration.ofSeconds(5));
         Plan plan = Planner.plan(file, freshOps.devices(), null, Planner.Options.DEFAULT, freshOps.defaultStreams());
         assertThat(plan.steps()).allMatch(s -> s instanceof Step.Create);
         Applier.apply(plan, freshOps, Applier.Listener.NONE);

@@ -29,7 +29,7 @@ class RegistryOpsTest {
 
     @Test
     void a_device_reads_as_the_target_says_and_set_exported_is_the_targets_switch() throws Exception {
-        RegistryOps ops = new RegistryOps(registry, target, Duration.ofSeconds(5));
+        RegistryOps ops = new RegistryOps(registry, TargetExports.of(target), Duration.ofSeconds(5));
         ops.add(0);
         ops.add(1);
         ops.setExported(1, false, false);
