@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
  * The shape shared by {@code export} and {@code unexport}: the target's export switch
  * ({@link ZramCommandSet#setExported}) on each named device. Each device is tried in turn; the
  * status is the worst outcome. A device that already is as asked is left alone and is no failure
- * (the switch is idempotent). The switch is flipped under the engine's set-up lock: the export
+ * (the switch is idempotent). The switch is flipped under the registry's set-up lock: the export
  * setting is part of what {@code apply} plans from, so it never changes between a plan and its
  * steps.
  */

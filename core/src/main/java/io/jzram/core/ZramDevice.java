@@ -1,5 +1,6 @@
 package io.jzram.core;
 
+import io.jzram.core.concurrent.GuardedBy;
 import io.jzram.core.mem.Page;
 import io.jzram.core.compress.CompressionAlgorithm;
 import io.jzram.core.compress.CompressionAlgorithms;
@@ -68,23 +69,29 @@ public final class ZramDevice {
     private final ReentrantLock admin = new ReentrantLock();
 
     /** The live generation, or null while uninitialized. Written under {@link #admin}; read lock-free by I/O. */
+    @GuardedBy("admin") // writes
     private volatile Generation live;
 
-    /** A generation whose drain timed out or was interrupted; guarded by {@link #admin}. */
+    /** A generation whose drain timed out or was interrupted. */
+    @GuardedBy("admin")
     private Generation draining;
 
-    /** Set while reset or removal holds the device; {@link #open} fails as busy meanwhile. Written under {@link #admin}. */
+    /** Set while reset or removal holds the device; {@link #open} fails as busy meanwhile. Read lock-free by open. */
+    @GuardedBy("admin") // writes
     private volatile boolean claimed;
 
     /**
      * Set for good by {@link #remove}: the device is gone (hot_remove), and init, reset, open and
      * remove fail with NO_SUCH_DEVICE, so that a stale reference can never allocate memory that
-     * nobody would free. Written under {@link #admin}.
+     * nobody would free. Read lock-free.
      */
+    @GuardedBy("admin") // writes
     private volatile boolean removed;
 
-    /** Settings for the next init; guarded by {@link #admin} for writes, volatile for lock-free reads. */
+    /** Settings for the next init; volatile for lock-free reads. */
+    @GuardedBy("admin") // writes
     private volatile String algorithm = DEFAULT_ALGORITHM;
+    @GuardedBy("admin") // writes
     private volatile int streams = DEFAULT_STREAMS;
     /** mem_limit in bytes, 0 = none; read on every write. */
     private volatile long memLimit;

@@ -1,5 +1,6 @@
 package io.jzram.target.iscsi;
 
+import io.jzram.core.concurrent.GuardedBy;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.GatheringByteChannel;
@@ -120,10 +121,12 @@ final class PduWriter {
         send(List.of(new Out(bhs, data, sn)));
     }
 
-    /** One caller's PDUs waiting in {@link #queue}; {@code done}/{@code error} are written and read under {@link #lock}. */
+    /** One caller's PDUs waiting in {@link #queue}. */
     private static final class Batch {
         final List<Out> pdus;
+        @GuardedBy("PduWriter.lock")
         boolean done;
+        @GuardedBy("PduWriter.lock")
         IOException error;
 
         Batch(List<Out> pdus) {

@@ -1,5 +1,6 @@
 package io.jzram.target.iscsi;
 
+import io.jzram.core.concurrent.GuardedBy;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Objects;
@@ -59,12 +60,13 @@ final class TaskThreads extends AbstractExecutorService {
     private final Condition terminated = lock.newCondition();
     /**
      * Workers waiting for a task, the most recently busy on top (its stack is the warmest).
-     * Guarded by {@link #lock}.
      */
+    @GuardedBy("lock")
     private final ArrayDeque<Worker> idle = new ArrayDeque<>();
-    /** Guarded by {@link #lock}. */
+    @GuardedBy("lock")
     private boolean shutdown;
-    /** Threads started and not yet ended. Guarded by {@link #lock}. */
+    /** Threads started and not yet ended. */
+    @GuardedBy("lock")
     private int live;
     /** Every live worker's thread, for {@link #shutdownNow()}; changes only when a thread starts or ends. */
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
