@@ -108,7 +108,7 @@ public final class Applier {
             case Step.Reconfigure r -> r.had();
             default -> null;
         };
-        return had != null && !ops.find(step.id()).map(d -> d.settings().withExported(had.exported()).equals(had)).orElse(false);
+        return had != null && !ops.find(((Step.DeviceStep) step).id()).map(d -> d.settings().withExported(had.exported()).equals(had)).orElse(false);
     }
 
     /** One undo that failed. */

@@ -18,8 +18,9 @@ import org.tomlj.TomlPosition;
 import org.tomlj.TomlTable;
 
 /**
- * Reads a configuration file's TOML into {@link Document}: the {@code [server]} table and the
- * {@code [[device]]} tables, every value with the place it was written. This layer knows the
+ * Reads a configuration file's TOML into {@link Document}: the {@code [server]} table, the
+ * {@code [[device]]} tables, the {@code [[initiator]]} tables and the {@code [discovery]} table,
+ * every value with the place it was written. This layer knows the
  * file's shape (which tables, which keys); what the values mean is {@link ConfigValidator}'s.
  *
  * <p>Errors are collected, not thrown: every TOML syntax error tomlj finds (it recovers at the
@@ -30,18 +31,37 @@ import org.tomlj.TomlTable;
  * <p>Positions: tomlj gives the position of each key and of each array element; the value of a
  * {@code key = value} pair is found on the key's line, after the {@code =} (TOML puts a key and
  * the start of its value on one line), so messages about a value point at the value.
+ *
+ * <p>Secrets: a TOML syntax error on a line that sets a secret ({@link #SECRET_KEYS}) is reported
+ * without tomlj's message, which may quote the text around the error: only the place and that the
+ * value could not be read.
  */
 public final class ConfigParser {
 
-    /** The top-level keys: one {@code [server]} table, any number of {@code [[device]]} tables. */
-    public static final List<String> TOP_KEYS = List.of("server", "device");
+    /** The top-level keys: one {@code [server]}, any number of {@code [[device]]} and {@code [[initiator]]}, one {@code [discovery]}. */
+    public static final List<String> TOP_KEYS = List.of("server", "device", "initiator", "discovery");
     /** The keys of {@code [server]}. */
-    public static final List<String> SERVER_KEYS = List.of("listen", "advertise", "iqn", "control_socket", "log_level");
+    public static final List<String> SERVER_KEYS = List.of("listen", "advertise", "iqn", "control_socket", "log_level",
+            "allow_any_initiator", "max_connections", "max_connections_per_address");
     /** The keys of {@code [[device]]}. */
     public static final List<String> DEVICE_KEYS = List.of("id", "name", "size", "algorithm", "mem_limit", "streams", "exported", "lun");
 
+    /** The keys of {@code [[initiator]]}. */
+    public static final List<String> INITIATOR_KEYS = List.of("name", "chap_user", "chap_secret", "chap_secret_file",
+            "mutual_user", "mutual_secret", "mutual_secret_file", "devices");
+    /** The keys of {@code [discovery]}. */
+    public static final List<String> DISCOVERY_KEYS = List.of("chap_user", "chap_secret", "chap_secret_file",
+            "mutual_user", "mutual_secret", "mutual_secret_file");
+    /** Keys whose values are secrets: never shown in a message. */
+    public static final List<String> SECRET_KEYS = List.of("chap_secret", "mutual_secret");
+
     /** What people may write for a top-level key. */
-    static final Map<String, String> TOP_ALIASES = Map.of("devices", "device", "zram", "device", "target", "server", "iscsi", "server");
+    static final Map<String, String> TOP_ALIASES = Map.of("devices", "device", "zram", "device", "target", "server", "iscsi", "server",
+            "initiators", "initiator", "acl", "initiator", "client", "initiator", "sendtargets", "discovery");
+    /** Other names for [[initiator]] and [discovery] keys: open-iscsi's and targetcli's words. */
+    static final Map<String, String> INITIATOR_ALIASES = Map.of("iqn", "name", "initiator_name", "name", "username", "chap_user",
+            "password", "chap_secret", "userid", "chap_user", "username_in", "mutual_user", "password_in", "mutual_secret",
+            "mutual_userid", "mutual_user", "luns", "devices", "lun", "devices");
     /** Other names for [server] keys: iSCSI's and serve's option names. */
     static final Map<String, String> SERVER_ALIASES = Map.of("portal", "listen", "address", "listen", "bind", "listen",
             "advertised_portals", "advertise", "target_name", "iqn", "targetname", "iqn", "name", "iqn",
@@ -76,11 +96,15 @@ public final class ConfigParser {
      * @param file the file's name for messages
      * @param server the {@code [server]} table, or null
      * @param devices the {@code [[device]]} tables in file order
+     * @param initiators the {@code [[initiator]]} tables in file order
+     * @param discovery the {@code [discovery]} table, or null
      * @param errors syntax errors and unknown keys, in file order
      */
-    public record Document(String file, Section server, List<Section> devices, List<ConfigError> errors) {
+    public record Document(String file, Section server, List<Section> devices, List<Section> initiators, Section discovery,
+            List<ConfigError> errors) {
         public Document {
             devices = List.copyOf(devices);
+            initiators = List.copyOf(initiators);
             errors = errors.stream().sorted(ConfigError.ORDER).toList();
         }
     }
@@ -109,12 +133,16 @@ public final class ConfigParser {
                 // The tree of a file with syntax errors is partial: checking its keys would report
                 // keys and values as missing that are only unreadable. Syntax errors alone, then.
                 for (TomlParseError e : toml.errors()) {
-                    errors.add(new ConfigError(file, position(e.position()), lowerFirst(e.getMessage())));
+                    Position at = position(e.position());
+                    errors.add(new ConfigError(file, at, setsSecret(at) ? "cannot read the value of a secret (not shown): check its quotes"
+                            : lowerFirst(e.getMessage())));
                 }
-                return new Document(file, null, List.of(), errors);
+                return new Document(file, null, List.of(), List.of(), null, errors);
             }
             Section server = null;
+            Section discovery = null;
             List<Section> devices = new ArrayList<>();
+            List<Section> initiators = new ArrayList<>();
             for (String key : toml.keySet()) {
                 Position at = position(toml.inputPositionOf(key));
                 Object value = toml.get(key);
@@ -128,26 +156,47 @@ public final class ConfigParser {
                             errors.add(error(valueAt(at), "server: expected the table [server], not " + typeName(value)));
                         }
                     }
-                    case "device" -> {
-                        if (value instanceof TomlArray a) {
-                            for (int i = 0; i < a.size(); i++) {
-                                Position p = position(a.inputPositionOf(i));
-                                if (a.get(i) instanceof TomlTable t) {
-                                    devices.add(section("[[device]]", p, t, DEVICE_KEYS, DEVICE_ALIASES));
-                                } else {
-                                    errors.add(error(p, "device: expected [[device]] tables, not " + typeName(a.get(i))));
-                                }
-                            }
-                        } else if (value instanceof TomlTable) {
-                            errors.add(error(at, "device: write each device as [[device]] (an array of tables), not [device]"));
+                    case "device" -> tables("device", at, value, devices, DEVICE_KEYS, DEVICE_ALIASES);
+                    case "initiator" -> tables("initiator", at, value, initiators, INITIATOR_KEYS, INITIATOR_ALIASES);
+                    case "discovery" -> {
+                        if (value instanceof TomlTable t) {
+                            discovery = section("[discovery]", at, t, DISCOVERY_KEYS, INITIATOR_ALIASES);
                         } else {
-                            errors.add(error(valueAt(at), "device: expected [[device]] tables, not " + typeName(value)));
+                            errors.add(error(valueAt(at), "discovery: expected the table [discovery], not " + typeName(value)));
                         }
                     }
                     default -> errors.add(error(at, unknown(key, "at the top level", TOP_KEYS, TOP_ALIASES)));
                 }
             }
-            return new Document(file, server, devices, errors);
+            return new Document(file, server, devices, initiators, discovery, errors);
+        }
+
+        /** An array of tables {@code [[name]]}: each table into {@code into}, anything else an error. */
+        private void tables(String name, Position at, Object value, List<Section> into, List<String> known, Map<String, String> aliases) {
+            String title = "[[" + name + "]]";
+            if (value instanceof TomlArray a) {
+                for (int i = 0; i < a.size(); i++) {
+                    Position p = position(a.inputPositionOf(i));
+                    if (a.get(i) instanceof TomlTable t) {
+                        into.add(section(title, p, t, known, aliases));
+                    } else {
+                        errors.add(error(p, name + ": expected " + title + " tables, not " + typeName(a.get(i))));
+                    }
+                }
+            } else if (value instanceof TomlTable) {
+                errors.add(error(at, name + ": write each " + name + " as " + title + " (an array of tables), not [" + name + "]"));
+            } else {
+                errors.add(error(valueAt(at), name + ": expected " + title + " tables, not " + typeName(value)));
+            }
+        }
+
+        /** Whether the line at {@code at} assigns a secret key (its text must not reach a message). */
+        private boolean setsSecret(Position at) {
+            if (at == null || at.line() > lines.length) {
+                return false;
+            }
+            String line = lines[at.line() - 1].strip();
+            return SECRET_KEYS.stream().anyMatch(k -> line.startsWith(k) || line.startsWith("\"" + k));
         }
 
         private Section section(String title, Position at, TomlTable table, List<String> known, Map<String, String> aliases) {

@@ -31,6 +31,8 @@ public final class ConfigValidator {
     public static final long MAX_DISKSIZE = (long) Integer.MAX_VALUE * 4096;
     /** More compression streams than any machine has CPUs; each keeps scratch buffers. */
     public static final int MAX_STREAMS = 4096;
+    /** The most iSCSI connections a server takes at once (TCP ports of one client address, roughly). */
+    public static final int MAX_CONNECTIONS = 65535;
     /** A Unix socket path's limit: sun_path is 108 bytes with the terminating NUL. */
     static final int MAX_SOCKET_PATH = 107;
 
@@ -55,10 +57,11 @@ public final class ConfigValidator {
         v.errors.addAll(doc.errors());
         ServerConfig server = doc.server() == null ? ServerConfig.EMPTY : v.server(doc.server());
         List<DeviceConfig> devices = v.devices(doc.devices());
+        AccessConfig access = new AccessValidator(v).access(doc.initiators(), doc.discovery());
         if (!v.errors.isEmpty()) {
             throw new ConfigException(v.errors);
         }
-        return new ConfigFile(doc.file(), server, devices);
+        return new ConfigFile(doc.file(), server, devices, access);
     }
 
     // ------------------------------------------------------------------ [server]
@@ -66,8 +69,44 @@ public final class ConfigValidator {
     private ServerConfig server(Section s) {
         Map<String, Position> positions = new HashMap<>();
         s.values().forEach((k, v) -> positions.put(k, v.position()));
+        Integer maxConnections = connections(s.get("max_connections"), "max_connections", MAX_CONNECTIONS);
+        Integer perAddress = connections(s.get("max_connections_per_address"), "max_connections_per_address", MAX_CONNECTIONS);
+        if (maxConnections != null && perAddress != null && perAddress > maxConnections) {
+            error(s.get("max_connections_per_address"), "max_connections_per_address " + perAddress + ": more than max_connections "
+                    + maxConnections);
+        }
         return new ServerConfig(listen(s.get("listen")), advertise(s.get("advertise")), iqn(s.get("iqn")),
-                controlSocket(s.get("control_socket")), logLevel(s.get("log_level")), positions);
+                controlSocket(s.get("control_socket")), logLevel(s.get("log_level")), allowAnyInitiator(s.get("allow_any_initiator")),
+                maxConnections, perAddress, positions);
+    }
+
+    /**
+     * allow_any_initiator: true lets the server listen beyond loopback with no [[initiator]]
+     * entry, so that any initiator that reaches the port may log in (it warns at start-up). Only a
+     * boolean.
+     */
+    private Boolean allowAnyInitiator(Value v) {
+        if (v == null) {
+            return null;
+        }
+        if (!(v.value() instanceof Boolean b)) {
+            typeError(v, "allow_any_initiator", "true or false");
+            return null;
+        }
+        return b;
+    }
+
+    /** max_connections, max_connections_per_address: 1 to 65535 iSCSI connections. */
+    private Integer connections(Value v, String key, int max) {
+        Long n = integer(v, key, "a number of connections (1 to " + max + ")");
+        if (n == null) {
+            return null;
+        }
+        if (n < 1 || n > max) {
+            error(v, key + " " + n + ": out of range (1 to " + max + ")");
+            return null;
+        }
+        return n.intValue();
     }
 
     /** listen: "HOST:PORT" (port 3260 when left out); 0.0.0.0 or [::] binds every interface; port 0 any free port. */
@@ -376,7 +415,7 @@ public final class ConfigValidator {
         return -1;
     }
 
-    private String string(Value v, String key, String expected) {
+    String string(Value v, String key, String expected) {
         if (v == null) {
             return null;
         }
@@ -398,7 +437,7 @@ public final class ConfigValidator {
         return null;
     }
 
-    private void typeError(Value v, String key, String expected) {
+    void typeError(Value v, String key, String expected) {
         error(v, key + ": expected " + expected + ", not " + ConfigParser.typeName(v.value()));
     }
 
@@ -428,11 +467,15 @@ public final class ConfigValidator {
         return b.append('"').toString();
     }
 
-    private void error(Value v, String message) {
+    void error(Value v, String message) {
         errors.add(new ConfigError(file, v.position(), message));
     }
 
-    private void error(Position p, String message) {
+    void error(Position p, String message) {
         errors.add(new ConfigError(file, p, message));
+    }
+
+    int errorCount() {
+        return errors.size();
     }
 }

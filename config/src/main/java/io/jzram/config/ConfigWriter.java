@@ -21,6 +21,18 @@ public final class ConfigWriter {
      * @param defaultStreams a device's streams when not set
      */
     public static String write(ServerConfig server, List<LiveDevice> devices, int defaultStreams) {
+        return write(server, devices, AccessConfig.OPEN, defaultStreams, true);
+    }
+
+    /**
+     * @param access who may log in: written as [[initiator]] and [discovery] tables (nothing when open)
+     * @param withSecrets write secrets given in the configuration itself (for a file, written
+     *     0600 by the caller); false leaves each out with a comment saying so (for standard
+     *     output, which must never show a secret). Secrets read from a file are written as
+     *     the reference ({@code chap_secret_file}) either way.
+     */
+    public static String write(ServerConfig server, List<LiveDevice> devices, AccessConfig access, int defaultStreams,
+            boolean withSecrets) {
         StringBuilder b = new StringBuilder();
         b.append("# jzram configuration, written by 'jzram save-config'.\n");
         b.append("# Start a server with it: jzram serve --config FILE; change one to it: jzram apply FILE.\n");
@@ -42,6 +54,15 @@ public final class ConfigWriter {
             if (server.logLevel() != null) {
                 b.append("log_level = ").append(str(server.logLevel().text())).append('\n');
             }
+            if (server.allowAnyInitiator() != null) {
+                b.append("allow_any_initiator = ").append(server.allowAnyInitiator()).append('\n');
+            }
+            if (server.maxConnections() != null) {
+                b.append("max_connections = ").append(server.maxConnections()).append('\n');
+            }
+            if (server.maxConnectionsPerAddress() != null) {
+                b.append("max_connections_per_address = ").append(server.maxConnectionsPerAddress()).append('\n');
+            }
         }
         devices.stream().sorted(java.util.Comparator.comparingInt(LiveDevice::id)).forEach(d -> {
             DeviceSettings s = d.settings();
@@ -59,7 +80,42 @@ public final class ConfigWriter {
                 b.append("exported = false\n");
             }
         });
+        for (InitiatorConfig i : access.initiators()) {
+            b.append("\n[[initiator]]\n");
+            b.append("name = ").append(str(i.name())).append('\n');
+            chap(b, i.chap(), withSecrets);
+            if (i.devices() != null) {
+                b.append("devices = [").append(i.devices().stream().map(id -> str("zram" + id)).collect(Collectors.joining(", ")))
+                        .append("]\n");
+            }
+        }
+        if (access.discovery() != null) {
+            b.append("\n[discovery]\n");
+            chap(b, access.discovery(), withSecrets);
+        }
         return b.toString();
+    }
+
+    private static void chap(StringBuilder b, ChapCredentials chap, boolean withSecrets) {
+        if (chap == null) {
+            return;
+        }
+        b.append("chap_user = ").append(str(chap.user())).append('\n');
+        secret(b, "chap_secret", chap.secret(), withSecrets);
+        if (chap.mutual()) {
+            b.append("mutual_user = ").append(str(chap.mutualUser())).append('\n');
+            secret(b, "mutual_secret", chap.mutualSecret(), withSecrets);
+        }
+    }
+
+    private static void secret(StringBuilder b, String key, Secret secret, boolean withSecrets) {
+        if (secret.file() != null) {
+            b.append(key).append("_file = ").append(str(secret.file().toString())).append('\n');
+        } else if (withSecrets) {
+            b.append(key).append(" = ").append(str(secret.text())).append('\n');
+        } else {
+            b.append("# ").append(key).append(" not shown; 'jzram save-config FILE' writes it (mode 0600)\n");
+        }
     }
 
     private static String str(String s) {

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What plan steps do to devices, one primitive a method: the registry behind an interface, so
+ * What plan steps do to devices (and to the target's access list), one primitive a method: the registry behind an interface, so
  * that tests can make any primitive fail and check that the applier rolls back.
  * {@link RegistryOps} is the real one.
  */
@@ -44,4 +44,15 @@ public interface DeviceOps {
      * sessions have is BUSY unless {@code force}.
      */
     void setExported(int id, boolean exported, boolean force) throws ZramException;
+
+    /** Who may log in now: the target's access list and discovery CHAP ({@link AccessConfig#OPEN} without a target). */
+    AccessConfig access();
+
+    /**
+     * Replaces who may log in, at once: sessions of initiators no longer allowed end, LUNs taken
+     * from an initiator's list go away from its sessions.
+     *
+     * @throws ZramException INVALID_ARGUMENT when there is no iSCSI target to give the list to
+     */
+    void setAccess(AccessConfig access) throws ZramException;
 }

@@ -98,6 +98,14 @@ public final class Planner {
      * @param defaultStreams what a device's streams are when the file leaves them out
      */
     public static Plan plan(ConfigFile file, List<LiveDevice> live, ServerConfig running, Options options, int defaultStreams) {
+        return plan(file, live, running, AccessConfig.OPEN, options, defaultStreams);
+    }
+
+    /**
+     * @param access who may log in now (the target's list; {@link AccessConfig#OPEN} without a target)
+     */
+    public static Plan plan(ConfigFile file, List<LiveDevice> live, ServerConfig running, AccessConfig access, Options options,
+            int defaultStreams) {
         Map<Integer, LiveDevice> now = new TreeMap<>();
         live.forEach(d -> now.put(d.id(), d));
         List<Step> removals = new ArrayList<>();
@@ -158,6 +166,10 @@ public final class Planner {
             }
         }
         List<Step> steps = new ArrayList<>();
+        Step.ChangeAccess accessChange = accessChange(file, access, running, refusals);
+        if (accessChange != null) {
+            steps.add(accessChange); // first: a restriction takes effect before any device changes
+        }
         steps.addAll(removals);
         steps.addAll(reconfigurations);
         steps.addAll(liveChanges);
@@ -165,6 +177,28 @@ public final class Planner {
         steps.addAll(publications);
         refusals.sort(ConfigError.ORDER);
         return new Plan(file, steps, unchanged, kept, serverNotes(file, running), refusals, defaultStreams);
+    }
+
+    /**
+     * The access step, or null when the file says nothing of access (no [[initiator]], no
+     * [discovery]: the running list stays) or says what is in force already. Rule: a file that
+     * leaves no [[initiator]] entry where the running server has some is refused while the server
+     * listens beyond loopback without {@code allow_any_initiator}: it would open the target to
+     * whoever reaches the port, the state the server refuses to start in.
+     */
+    private static Step.ChangeAccess accessChange(ConfigFile file, AccessConfig had, ServerConfig running, List<ConfigError> refusals) {
+        AccessConfig want = file.access();
+        if (want == null || want.withoutPositions().equals(had.withoutPositions())) {
+            return null;
+        }
+        Position where = want.initiators().isEmpty() ? null : want.initiators().getFirst().position();
+        if (want.isOpen() && !had.isOpen() && running != null && running.listen() != null
+                && !running.listen().getAddress().isLoopbackAddress() && !Boolean.TRUE.equals(running.allowAnyInitiator())) {
+            refusals.add(new ConfigError(file.name(), where, "access: no [[initiator]] entry would be left, and the server listens on "
+                    + Portals.format(running.listen()) + ": any initiator could log in (keep an entry, or start the server with"
+                    + " allow_any_initiator = true)"));
+        }
+        return new Step.ChangeAccess(had, want, where);
     }
 
     /** The place of the first setting that forces the reset: size, then algorithm, then streams. */
@@ -196,7 +230,14 @@ public final class Planner {
                 running.controlSocket() == null ? null : running.controlSocket().toString());
         note(notes, file, s, "log_level", s.logLevel() == null ? null : s.logLevel().text(),
                 running.logLevel() == null ? null : running.logLevel().text());
+        note(notes, file, s, "allow_any_initiator", str(s.allowAnyInitiator()), str(running.allowAnyInitiator()));
+        note(notes, file, s, "max_connections", str(s.maxConnections()), str(running.maxConnections()));
+        note(notes, file, s, "max_connections_per_address", str(s.maxConnectionsPerAddress()), str(running.maxConnectionsPerAddress()));
         return notes;
+    }
+
+    private static String str(Object o) {
+        return o == null ? null : o.toString();
     }
 
     private static void note(List<String> notes, ConfigFile file, ServerConfig s, String key, String wanted, String running) {

@@ -19,6 +19,8 @@ public final class RegistryOps implements DeviceOps {
     private final ZramRegistry registry;
     /** Null: no iSCSI target. */
     private final ExportSwitch target;
+    /** Null: no iSCSI target. */
+    private final AccessSwitch access;
     private final Duration drainTimeout;
 
     /**
@@ -26,8 +28,14 @@ public final class RegistryOps implements DeviceOps {
      * @param drainTimeout how long a forced reset or removal waits for in-flight I/O
      */
     public RegistryOps(ZramRegistry registry, ExportSwitch target, Duration drainTimeout) {
+        this(registry, target, null, drainTimeout);
+    }
+
+    /** @param access the target's access list, or null when there is no target (everything is open, nothing can be restricted) */
+    public RegistryOps(ZramRegistry registry, ExportSwitch target, AccessSwitch access, Duration drainTimeout) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.target = target;
+        this.access = access;
         this.drainTimeout = Objects.requireNonNull(drainTimeout, "drainTimeout");
     }
 
@@ -84,5 +92,23 @@ public final class RegistryOps implements DeviceOps {
             return;
         }
         target.setExported(id, exported, force);
+    }
+
+    @Override
+    public AccessConfig access() {
+        return access == null ? AccessConfig.OPEN : access.access();
+    }
+
+    /** The target's swap; without a target only the open list can be "put in force" (it is already). */
+    @Override
+    public void setAccess(AccessConfig wanted) throws ZramException {
+        if (access == null) {
+            if (!wanted.isOpen() || wanted.discovery() != null) {
+                // Ends here: nothing changed; the plan rolls back with this reason.
+                throw new ZramException(ZramException.Reason.INVALID_ARGUMENT, "cannot restrict logins: no iSCSI target");
+            }
+            return;
+        }
+        access.setAccess(wanted);
     }
 }

@@ -39,8 +39,8 @@ import java.util.List;
  * </ul>
  */
 public sealed interface Step {
-    /** The device the step changes. */
-    int id();
+    /** What the step changes, for reports: {@code zram3}, {@code access}. */
+    String name();
 
     /** Where the file asks for this change, or null (a removal: the device is not in the file). */
     Position source();
@@ -55,15 +55,22 @@ public sealed interface Step {
 
     void undo(DeviceOps ops) throws ZramException, DeviceSetupException, InterruptedException;
 
-    default String name() {
-        return "zram" + id();
+    /** A step that changes one device. */
+    sealed interface DeviceStep extends Step {
+        /** The device the step changes. */
+        int id();
+
+        @Override
+        default String name() {
+            return "zram" + id();
+        }
     }
 
     /**
      * Device {@code id} comes into being, set up as the file says. An unexported one is withdrawn
      * before it exists, so it never appears as a LUN; an exported one appears when it is added.
      */
-    record Create(int id, DeviceSettings want, Position source) implements Step {
+    record Create(int id, DeviceSettings want, Position source) implements DeviceStep {
         @Override
         public String describe(int defaultStreams) {
             return "create " + name() + ": " + want.describe(defaultStreams);
@@ -99,7 +106,7 @@ public sealed interface Step {
     }
 
     /** Device {@code id} goes away ({@code --prune}: it is not in the file). */
-    record Remove(int id, DeviceSettings had, int holders, boolean force) implements Step {
+    record Remove(int id, DeviceSettings had, int holders, boolean force) implements DeviceStep {
         @Override
         public Position source() {
             return null;
@@ -133,7 +140,7 @@ public sealed interface Step {
      * then configured and set up again. Resize, a new algorithm or number of streams, setting up a
      * device that was not, or leaving it not set up.
      */
-    record Reconfigure(int id, DeviceSettings had, DeviceSettings want, int holders, boolean force, Position source) implements Step {
+    record Reconfigure(int id, DeviceSettings had, DeviceSettings want, int holders, boolean force, Position source) implements DeviceStep {
         @Override
         public String describe(int defaultStreams) {
             String verb = !had.isSetUp() && want.isSetUp() ? "set up"
@@ -188,7 +195,7 @@ public sealed interface Step {
      * first (it never fails on a valid value), then the LUN is withdrawn (BUSY while sessions have
      * it, unless forced) or published.
      */
-    record ChangeLive(int id, DeviceSettings had, DeviceSettings want, int holders, boolean force, Position source) implements Step {
+    record ChangeLive(int id, DeviceSettings had, DeviceSettings want, int holders, boolean force, Position source) implements DeviceStep {
         @Override
         public String describe(int defaultStreams) {
             List<String> changes = new ArrayList<>();
@@ -224,6 +231,62 @@ public sealed interface Step {
         @Override
         public void undo(DeviceOps ops) throws ZramException, DeviceSetupException, InterruptedException {
             restore(ops, id, had);
+        }
+    }
+
+    /**
+     * Who may log in changes: {@code [[initiator]]} entries added, changed or removed, discovery
+     * CHAP set, changed or cleared. One step for the whole access list: the target swaps it
+     * atomically, so no login ever sees half of a change, and undo swaps the old one back. An
+     * initiator removed, or a device taken from its list, loses its access at once (its sessions
+     * are dropped or the LUN goes away), as the target does for a live change.
+     */
+    record ChangeAccess(AccessConfig had, AccessConfig want, Position source) implements Step {
+        public ChangeAccess {
+            had = had.withoutPositions();
+        }
+
+        @Override
+        public String name() {
+            return "access";
+        }
+
+        @Override
+        public String describe(int defaultStreams) {
+            List<String> changes = new ArrayList<>();
+            for (InitiatorConfig w : want.initiators()) {
+                var h = had.initiator(w.name());
+                if (h.isEmpty()) {
+                    changes.add("add initiator " + w.name() + " (" + w.describe() + ")");
+                } else if (!h.get().equals(w.withoutPosition())) {
+                    changes.add("change initiator " + w.name() + " (" + w.describe() + ")");
+                }
+            }
+            for (InitiatorConfig h : had.initiators()) {
+                if (want.initiator(h.name()).isEmpty()) {
+                    changes.add("remove initiator " + h.name() + " (its sessions end)");
+                }
+            }
+            if (!java.util.Objects.equals(had.discovery(), want.discovery())) {
+                changes.add(want.discovery() == null ? "discovery open to any initiator"
+                        : "discovery with " + want.discovery().describe());
+            }
+            return "access: " + String.join("; ", changes);
+        }
+
+        @Override
+        public boolean losesData() {
+            return false;
+        }
+
+        @Override
+        public void apply(DeviceOps ops) throws ZramException {
+            ops.setAccess(want.withoutPositions());
+        }
+
+        @Override
+        public void undo(DeviceOps ops) throws ZramException {
+            ops.setAccess(had);
         }
     }
 

@@ -194,6 +194,17 @@ class ApplierTest {
             tick((exported ? "export " : "unexport ") + id);
             real.setExported(id, exported, force);
         }
+
+        @Override
+        public AccessConfig access() {
+            return real.access();
+        }
+
+        @Override
+        public void setAccess(AccessConfig access) throws ZramException {
+            tick("access");
+            real.setAccess(access);
+        }
     }
 
     @Test

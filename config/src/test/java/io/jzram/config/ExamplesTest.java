@@ -20,6 +20,8 @@ class ExamplesTest {
         List<String> keys = new ArrayList<>();
         keys.addAll(ConfigParser.SERVER_KEYS);
         keys.addAll(ConfigParser.DEVICE_KEYS);
+        keys.addAll(ConfigParser.INITIATOR_KEYS);
+        keys.addAll(ConfigParser.DISCOVERY_KEYS.stream().filter(k -> !keys.contains(k)).toList());
         return keys;
     }
 
@@ -30,6 +32,11 @@ class ExamplesTest {
         assertThat(f.devices()).extracting(DeviceConfig::name).containsExactly("zram0", "zram1", "zram2");
         assertThat(f.devices()).extracting(DeviceConfig::exported).containsExactly(true, true, false);
         assertThat(f.server().controlSocket()).hasToString("/run/jzram/control.sock");
+        assertThat(f.server().listen().getAddress().isAnyLocalAddress())
+                .as("it listens on every interface, so it must name who may log in").isTrue();
+        assertThat(f.access().initiators()).extracting(InitiatorConfig::name)
+                .containsExactly("iqn.1993-08.org.debian:01:db1", "iqn.1993-08.org.debian:01:web1");
+        assertThat(f.access().discovery()).isNotNull();
         for (String key : allKeys()) {
             assertThat(text).as("key %s", key).containsPattern("(?m)^#? ?" + key + " = ");
         }

@@ -48,7 +48,7 @@ class UnknownKeysTest {
                 [[devices]]
                 size = "1G"
                 """)).containsExactly(
-                "site.toml:1:1: unknown key 'version' at the top level (known keys: server, device)",
+                "site.toml:1:1: unknown key 'version' at the top level (known keys: server, device, initiator, discovery)",
                 "site.toml:2:1: unknown key 'devices' at the top level (did you mean 'device'?)");
     }
 
@@ -67,7 +67,7 @@ class UnknownKeysTest {
         assertThat(ConfigParserTest.errors("""
                 [server.tls]
                 cert = "x"
-                """)).containsExactly("site.toml:1:1: unknown key 'tls' in [server] (known keys: listen, advertise, iqn, control_socket, log_level)");
+                """)).containsExactly("site.toml:1:1: unknown key 'tls' in [server] (known keys: listen, advertise, iqn, control_socket, log_level, allow_any_initiator, max_connections, max_connections_per_address)");
     }
 
     @Test
