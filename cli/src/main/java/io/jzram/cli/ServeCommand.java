@@ -4,6 +4,7 @@ import io.jzram.core.ZramRegistry;
 import io.jzram.cli.control.ControlPaths;
 import io.jzram.cli.control.ControlServer;
 import io.jzram.cli.shell.Shell;
+import io.jzram.config.AccessConfig;
 import io.jzram.config.Config;
 import io.jzram.config.ConfigError;
 import io.jzram.config.ConfigException;
@@ -72,6 +73,10 @@ final class ServeCommand extends BaseCommand {
             description = "a configuration file (TOML, see config/README.md): its [server] settings, where no option gives them, and its devices, created at start; an invalid file starts nothing")
     Path config;
 
+    @Option(names = "--allow-any-initiator",
+            description = "listen beyond loopback with no [[initiator]] entry: any initiator that reaches the port may log in (the file's allow_any_initiator; a warning at start-up). Without it such a server refuses to start")
+    boolean allowAnyInitiator;
+
     @Option(names = "--no-shell", description = "never run the interactive shell, even on a terminal")
     boolean noShell;
 
@@ -127,6 +132,15 @@ final class ServeCommand extends BaseCommand {
         } catch (IllegalArgumentException e) {
             return fail("serve: " + e.getMessage());
         }
+        // Safe by default: open to any initiator only on loopback, unless the admin says so.
+        boolean allowAny = allowAnyInitiator || Boolean.TRUE.equals(fromFile.allowAnyInitiator());
+        AccessConfig access = file == null || file.access() == null ? AccessConfig.OPEN : file.access();
+        if (access.exposes(settings.listen(), allowAny)) {
+            // Ends here: nothing was started.
+            return fail("serve: refusing to listen on " + Portals.format(settings.listen()) + " with no access control: any initiator"
+                    + " that reaches it could read and write every device. Name the initiators that may log in ([[initiator]]"
+                    + " in a --config file, see config/README.md), listen on 127.0.0.1, or pass --allow-any-initiator");
+        }
         LogLevel level = root.verbose ? LogLevel.DEBUG : root.quiet ? LogLevel.WARN
                 : fromFile.logLevel() != null ? fromFile.logLevel() : LogLevel.INFO;
         Logging.configure(level);
@@ -157,6 +171,10 @@ final class ServeCommand extends BaseCommand {
                 return fail("serve: cannot listen on " + Portals.format(settings.listen()) + ": " + e.getMessage());
             } catch (IOException e) {
                 return fail("serve: " + e.getMessage());
+            }
+            if (access.isOpen() && !settings.listen().getAddress().isLoopbackAddress()) {
+                LoggerFactory.getLogger(ServeCommand.class).warn("listening on {} with no access control (allow_any_initiator):"
+                        + " any initiator that reaches it may log in", Portals.format(settings.listen()));
             }
             int count = server.registry().devices().size();
             LoggerFactory.getLogger(ServeCommand.class).info("jzram {}: target {} on {}, {} device{}, control socket {}",

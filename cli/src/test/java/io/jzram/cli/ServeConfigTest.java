@@ -288,4 +288,20 @@ class ServeConfigTest {
                 "jzram: serve: --device cannot be combined with a configuration file that lists devices (" + file
                         + " lists 1); add the device to the file\n"));
     }
+
+    @Test
+    void a_listener_beyond_loopback_without_access_control_starts_nothing_unless_any_initiator_is_allowed() throws Exception {
+        Path socket = dir.resolve("c.sock");
+        // Nothing binds here: the refusal comes before anything starts (tests listen on loopback only).
+        assertThat(client("serve", "--no-shell", "--listen", "0.0.0.0:0", "--control-socket", socket.toString()))
+                .isEqualTo(new Harness.Result(1, "", "jzram: serve: refusing to listen on 0.0.0.0:0 with no access control: any"
+                        + " initiator that reaches it could read and write every device. Name the initiators that may log in"
+                        + " ([[initiator]] in a --config file, see config/README.md), listen on 127.0.0.1, or pass --allow-any-initiator\n"));
+        assertThat(socket).doesNotExist();
+        Path file = dir.resolve("open.toml");
+        Files.writeString(file, "[server]\nlisten = \"192.0.2.1:3260\"\n[[device]]\nsize = \"1M\"\n");
+        assertThat(client("serve", "--no-shell", "--config", file.toString(), "--control-socket", socket.toString()).err())
+                .startsWith("jzram: serve: refusing to listen on 192.0.2.1:3260 with no access control");
+        assertThat(socket).doesNotExist();
+    }
 }

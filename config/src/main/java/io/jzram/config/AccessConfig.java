@@ -1,5 +1,6 @@
 package io.jzram.config;
 
+import java.net.InetSocketAddress;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -29,6 +30,17 @@ public record AccessConfig(List<InitiatorConfig> initiators, ChapCredentials dis
     public Optional<InitiatorConfig> initiator(String name) {
         String key = InitiatorConfig.key(name);
         return initiators.stream().filter(i -> i.key().equals(key)).findFirst();
+    }
+
+    /**
+     * The safe-by-default rule: an open list (no [[initiator]] entry) is allowed only while the
+     * target listens on loopback addresses, unless the admin said {@code allow_any_initiator}.
+     * True when this list on {@code listen} breaks it: the server refuses to start so, and a plan
+     * that would leave it so is refused.
+     */
+    public boolean exposes(InetSocketAddress listen, boolean allowAnyInitiator) {
+        return isOpen() && !allowAnyInitiator && listen != null
+                && (listen.getAddress() == null || !listen.getAddress().isLoopbackAddress());
     }
 
     /** The same entries without their places in a file. */

@@ -192,8 +192,7 @@ public final class Planner {
             return null;
         }
         Position where = want.initiators().isEmpty() ? null : want.initiators().getFirst().position();
-        if (want.isOpen() && !had.isOpen() && running != null && running.listen() != null
-                && !running.listen().getAddress().isLoopbackAddress() && !Boolean.TRUE.equals(running.allowAnyInitiator())) {
+        if (!had.isOpen() && running != null && want.exposes(running.listen(), Boolean.TRUE.equals(running.allowAnyInitiator()))) {
             refusals.add(new ConfigError(file.name(), where, "access: no [[initiator]] entry would be left, and the server listens on "
                     + Portals.format(running.listen()) + ": any initiator could log in (keep an entry, or start the server with"
                     + " allow_any_initiator = true)"));
