@@ -5,7 +5,7 @@ import io.jzram.config.ServerConfig;
 import io.jzram.core.ZramDevice;
 import io.jzram.core.ZramRegistry;
 import io.jzram.target.iscsi.SessionInfo;
-import io.jzram.target.scsi.ZramCommandSet;
+import io.jzram.target.scsi.LunMap;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -13,35 +13,35 @@ import java.util.function.Supplier;
 
 /**
  * What server-side commands act on: the device registry and, when a target is running, its
- * sessions and its command set (which devices are exported as LUNs). Commands stay thin: the
- * logic is in {@link ZramRegistry}, {@link ZramDevice}, {@link ZramCommandSet} and the iSCSI
+ * sessions and its LUN map (which devices are exported as LUNs, to whom). Commands stay thin: the
+ * logic is in {@link ZramRegistry}, {@link ZramDevice}, {@link LunMap} and the iSCSI
  * server; commands only parse, call and format.
  */
 public final class Engine {
     private final ZramRegistry registry;
     private final Supplier<List<SessionInfo>> sessions;
-    /** The iSCSI target's SCSI layer, or null when there is no target. */
-    private final ZramCommandSet target;
+    /** The iSCSI target's LUN map, or null when there is no target. */
+    private final LunMap luns;
     private final Duration drainTimeout;
     private final ServerConfig serverConfig;
 
     /**
      * @param registry the devices
      * @param sessions the target's sessions (empty when there is no target)
-     * @param target the iSCSI target's command set over {@code registry}: each device it exports is
-     *     the LUN with its id; null when there is no target (no device is a LUN)
+     * @param luns the iSCSI target's LUN map over {@code registry}: each device it exports is the
+     *     LUN with its id; null when there is no target (no device is a LUN)
      * @param drainTimeout how long forced resets wait for in-flight I/O
      */
-    public Engine(ZramRegistry registry, Supplier<List<SessionInfo>> sessions, ZramCommandSet target, Duration drainTimeout) {
-        this(registry, sessions, target, drainTimeout, null);
+    public Engine(ZramRegistry registry, Supplier<List<SessionInfo>> sessions, LunMap luns, Duration drainTimeout) {
+        this(registry, sessions, luns, drainTimeout, null);
     }
 
     /** @param serverConfig the server's settings as save-config writes them, or null when there is no server */
-    public Engine(ZramRegistry registry, Supplier<List<SessionInfo>> sessions, ZramCommandSet target, Duration drainTimeout,
+    public Engine(ZramRegistry registry, Supplier<List<SessionInfo>> sessions, LunMap luns, Duration drainTimeout,
             ServerConfig serverConfig) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
-        this.target = target;
+        this.luns = luns;
         this.drainTimeout = Objects.requireNonNull(drainTimeout, "drainTimeout");
         this.serverConfig = serverConfig;
     }
@@ -66,12 +66,12 @@ public final class Engine {
 
     /** The LUN a device is exported as (its id), or null when it is not: unexported, or no target. */
     public Integer lun(ZramDevice device) {
-        return target != null && target.isExported(device.id()) ? device.id() : null;
+        return luns != null && luns.isExported(device.id()) ? device.id() : null;
     }
 
-    /** The iSCSI target's command set: the export switch and who uses each LUN. Null when there is no target. */
-    public ZramCommandSet target() {
-        return target;
+    /** The iSCSI target's LUN map: the export switch, LUN masking and who uses each LUN. Null when there is no target. */
+    public LunMap luns() {
+        return luns;
     }
 
     public Duration drainTimeout() {
@@ -85,6 +85,6 @@ public final class Engine {
 
     /** The devices as plan steps change them. */
     public RegistryOps ops() {
-        return new RegistryOps(registry, TargetExportSwitch.of(target), drainTimeout);
+        return new RegistryOps(registry, TargetExportSwitch.of(luns), drainTimeout);
     }
 }

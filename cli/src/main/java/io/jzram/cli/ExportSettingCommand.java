@@ -3,14 +3,14 @@ package io.jzram.cli;
 import io.jzram.core.ZramRegistry;
 import io.jzram.core.ZramDevice;
 import io.jzram.core.ZramException;
-import io.jzram.target.scsi.ZramCommandSet;
+import io.jzram.target.scsi.LunMap;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Parameters;
 
 /**
  * The shape shared by {@code export} and {@code unexport}: the target's export switch
- * ({@link ZramCommandSet#setExported}) on each named device. Each device is tried in turn; the
+ * ({@link LunMap#setExported}) on each named device. Each device is tried in turn; the
  * status is the worst outcome. A device that already is as asked is left alone and is no failure
  * (the switch is idempotent). The switch is flipped under the registry's set-up lock: the export
  * setting is part of what {@code apply} plans from, so it never changes between a plan and its
@@ -35,7 +35,7 @@ abstract class ExportSettingCommand extends ServerCommand {
     @Override
     public final Integer call() {
         Engine engine = engine();
-        ZramCommandSet target = engine.target();
+        LunMap target = engine.luns();
         int rc = ExitCodes.OK;
         for (String name : devices) {
             ZramDevice d = lookupOrWarn(engine, name);

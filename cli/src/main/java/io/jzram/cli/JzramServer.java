@@ -106,7 +106,7 @@ public final class JzramServer implements AutoCloseable {
                 createDevices(settings.config());
             }
             iscsi = new IscsiServer(settings.iscsi(), commandSet);
-            engine = new Engine(registry, iscsi::sessions, commandSet, settings.drainTimeout(), settings.serverConfig());
+            engine = new Engine(registry, iscsi::sessions, commandSet.luns(), settings.drainTimeout(), settings.serverConfig());
             if (settings.controlSocket() != null) {
                 control = new ControlServer(settings.controlSocket(), (request, out, err) ->
                         new LocalDispatcher(baseContext.inServer(engine, request.terminal(), false), request.terminal(), request.width())
@@ -131,7 +131,7 @@ public final class JzramServer implements AutoCloseable {
 
     /** A configuration file's devices, created as 'jzram apply' would: all of them, or none. */
     private void createDevices(ConfigFile config) throws IOException {
-        RegistryOps ops = new RegistryOps(registry, TargetExportSwitch.of(commandSet), settings.drainTimeout());
+        RegistryOps ops = new RegistryOps(registry, TargetExportSwitch.of(commandSet.luns()), settings.drainTimeout());
         Plan plan = Planner.plan(config, ops.devices(), null, Planner.Options.DEFAULT, ops.defaultStreams());
         try {
             Applier.apply(plan, ops, new Applier.Listener() {

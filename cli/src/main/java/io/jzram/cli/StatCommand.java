@@ -39,7 +39,7 @@ final class StatCommand extends ServerCommand {
             if (!sb.isEmpty()) {
                 sb.append('\n');
             }
-            sb.append(render(d, engine.lun(d), engine.target() != null, bytes));
+            sb.append(render(d, engine.lun(d), engine.luns() != null, bytes));
         }
         out().print(sb);
         out().flush();

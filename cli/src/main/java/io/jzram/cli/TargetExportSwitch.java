@@ -2,22 +2,22 @@ package io.jzram.cli;
 
 import io.jzram.config.ExportSwitch;
 import io.jzram.core.ZramException;
-import io.jzram.target.scsi.ZramCommandSet;
+import io.jzram.target.scsi.LunMap;
 import java.util.Objects;
 
 /**
- * The iSCSI target's export setting as configuration plans use it: the adapter that lets config
+ * The iSCSI target's export setting (its {@link LunMap}) as configuration plans use it: the adapter that lets config
  * depend on core only. Made where the server is assembled, the one place that has both.
  */
 final class TargetExportSwitch implements ExportSwitch {
-    private final ZramCommandSet target;
+    private final LunMap target;
 
-    TargetExportSwitch(ZramCommandSet target) {
+    TargetExportSwitch(LunMap target) {
         this.target = Objects.requireNonNull(target, "target");
     }
 
     /** The switch over {@code target}, or null when there is no target (plans then read every device as exported). */
-    static ExportSwitch of(ZramCommandSet target) {
+    static ExportSwitch of(LunMap target) {
         return target == null ? null : new TargetExportSwitch(target);
     }
 

@@ -150,10 +150,10 @@ class ApplyCommandTest {
                     """, f + """
                     :5:12: zram1: in use by 1 holder; unexporting it withdraws its LUN from logged-in initiators (--force to do it anyway)
                     jzram: apply:\s""" + f + ": refused, nothing applied\n"));
-            assertThat(h.target.sessionsUsing(1)).isEqualTo(1);
+            assertThat(h.target.luns().sessionsUsing(1)).isEqualTo(1);
 
             assertThat(h.run("apply", "--force", f.toString()).status()).isZero();
-            assertThat(h.target.sessionsUsing(1)).isZero();
+            assertThat(h.target.luns().sessionsUsing(1)).isZero();
             assertThat(h.registry.find(1).orElseThrow().openCount()).as("the session let go of it").isZero();
             assertThat(h.ok("zramctl", "--raw", "-n", "-o", "NAME,DISKSIZE,LUN")).isEqualTo("/dev/zram0 64M 0\n/dev/zram1 16M \n");
             assertThat(h.ok("stat", "zram1")).startsWith("zram1: disksize 16M, algorithm lz4, streams "
@@ -166,7 +166,7 @@ class ApplyCommandTest {
                     unchanged: zram0
                     applied 1 change
                     """);
-            assertThat(h.target.sessionsUsing(1)).isEqualTo(1);
+            assertThat(h.target.luns().sessionsUsing(1)).isEqualTo(1);
             assertThat(h.ok("zramctl", "--raw", "-n", "-o", "NAME,LUN", "zram1")).isEqualTo("/dev/zram1 1\n");
         }
     }

@@ -21,12 +21,12 @@ class ExportCommandTest {
         h.ok("zramctl", "-f", "-s", "1M");
         h.ok("unexport", "zram0");
         try (ScsiCommandSet.NexusHandle session = h.login("iqn.1993-08.org.debian:01:cafe")) {
-            assertThat(h.target.sessionsUsing(0)).isZero();
+            assertThat(h.target.luns().sessionsUsing(0)).isZero();
 
             assertThat(h.run("export", "zram0")).isEqualTo(new Harness.Result(0, "", ""));
 
-            assertThat(h.target.isExported(0)).isTrue();
-            assertThat(h.target.sessionsUsing(0)).as("the logged-in session has it").isEqualTo(1);
+            assertThat(h.target.luns().isExported(0)).isTrue();
+            assertThat(h.target.luns().sessionsUsing(0)).as("the logged-in session has it").isEqualTo(1);
             assertThat(h.registry.find(0).orElseThrow().openCount()).isEqualTo(1);
             assertThat(h.ok("zramctl", "--raw", "-n", "-o", "NAME,LUN")).isEqualTo("/dev/zram0 0\n");
         }
@@ -37,7 +37,7 @@ class ExportCommandTest {
         h.ok("hot-add");
         try (ScsiCommandSet.NexusHandle session = h.login("iqn.1993-08.org.debian:01:cafe")) {
             assertThat(h.run("export", "zram0", "0")).isEqualTo(new Harness.Result(0, "", ""));
-            assertThat(h.target.sessionsUsing(0)).isEqualTo(1);
+            assertThat(h.target.luns().sessionsUsing(0)).isEqualTo(1);
         }
     }
 
@@ -46,7 +46,7 @@ class ExportCommandTest {
         h.ok("hot-add");
         h.ok("unexport", "zram0");
         assertThat(h.run("export", "zram3", "zram0")).isEqualTo(new Harness.Result(1, "", "jzram: zram3: No such device\n"));
-        assertThat(h.target.isExported(0)).isTrue();
+        assertThat(h.target.luns().isExported(0)).isTrue();
     }
 
     @Test

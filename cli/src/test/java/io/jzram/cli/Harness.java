@@ -38,7 +38,7 @@ final class Harness implements AutoCloseable {
 
     private Harness(boolean withTarget) {
         target = withTarget ? new ZramCommandSet(registry, new LunIdentity("iqn.2026-11.io.jzram:test")) : null;
-        engine = new Engine(registry, () -> List.copyOf(sessions), target, Duration.ofSeconds(5));
+        engine = new Engine(registry, () -> List.copyOf(sessions), target == null ? null : target.luns(), Duration.ofSeconds(5));
         context = CliContext.client(Map.of("HOME", System.getProperty("java.io.tmpdir")), InputStream.nullInputStream(), false, false)
                 .inServer(engine, false, true);
         dispatcher = new LocalDispatcher(context, false, 0);

@@ -22,12 +22,12 @@ class UnexportCommandTest {
         h.ok("zramctl", "-f", "-s", "1M");
         h.ok("zramctl", "-f", "-s", "2M");
         assertThat(h.run("unexport", "zram1")).isEqualTo(new Harness.Result(0, "", ""));
-        assertThat(h.target.isExported(1)).isFalse();
+        assertThat(h.target.luns().isExported(1)).isFalse();
         assertThat(h.ok("zramctl", "--raw", "-o", "NAME,DISKSIZE,LUN")).isEqualTo("NAME DISKSIZE LUN\n/dev/zram0 1M 0\n/dev/zram1 2M \n");
         assertThat(h.ok("stat", "zram1")).startsWith("zram1: disksize 2M, algorithm lz4, streams ").contains(", not exported, holders 0\n");
 
         try (ScsiCommandSet.NexusHandle session = h.login("iqn.1993-08.org.debian:01:cafe")) {
-            assertThat(h.target.sessionsUsing(1)).as("a session logging in later does not get it").isZero();
+            assertThat(h.target.luns().sessionsUsing(1)).as("a session logging in later does not get it").isZero();
             assertThat(h.registry.find(1).orElseThrow().openCount()).isZero();
         }
     }
@@ -37,7 +37,7 @@ class UnexportCommandTest {
         h.ok("hot-add");
         h.ok("unexport", "zram0");
         assertThat(h.run("unexport", "/dev/zram0")).isEqualTo(new Harness.Result(0, "", ""));
-        assertThat(h.target.isExported(0)).isFalse();
+        assertThat(h.target.luns().isExported(0)).isFalse();
     }
 
     @Test
@@ -47,11 +47,11 @@ class UnexportCommandTest {
         try (ScsiCommandSet.NexusHandle session = h.login("iqn.1993-08.org.debian:01:cafe")) {
             assertThat(h.run("unexport", "zram0")).isEqualTo(new Harness.Result(1, "",
                     "jzram: zram0: failed to unexport: Device or resource busy (in use by 1 holder; --force to unexport it anyway)\n"));
-            assertThat(h.target.isExported(0)).isTrue();
-            assertThat(h.target.sessionsUsing(0)).isEqualTo(1);
+            assertThat(h.target.luns().isExported(0)).isTrue();
+            assertThat(h.target.luns().sessionsUsing(0)).isEqualTo(1);
 
             assertThat(h.run("unexport", "--force", "zram0")).isEqualTo(new Harness.Result(0, "", ""));
-            assertThat(h.target.sessionsUsing(0)).isZero();
+            assertThat(h.target.luns().sessionsUsing(0)).isZero();
             assertThat(zram0.openCount()).as("the session let go of it").isZero();
             assertThat(h.run("reset", "zram0").status()).as("so a reset needs no --force").isZero();
         }
@@ -72,8 +72,8 @@ class UnexportCommandTest {
         h.ok("hot-add");
         h.ok("hot-add");
         assertThat(h.run("unexport", "zram0", "zram5", "1")).isEqualTo(new Harness.Result(1, "", "jzram: zram5: No such device\n"));
-        assertThat(h.target.isExported(0)).isFalse();
-        assertThat(h.target.isExported(1)).isFalse();
+        assertThat(h.target.luns().isExported(0)).isFalse();
+        assertThat(h.target.luns().isExported(1)).isFalse();
     }
 
     @Test

@@ -312,7 +312,7 @@ class ApplierTest {
         List<String> luns() {
             List<String> luns = new ArrayList<>();
             for (int id = 0; id <= 6; id++) {
-                luns.add(id + (target.isExported(id) ? " exported" : " unexported") + ", sessions " + target.sessionsUsing(id));
+                luns.add(id + (target.luns().isExported(id) ? " exported" : " unexported") + ", sessions " + target.luns().sessionsUsing(id));
             }
             return luns;
         }
@@ -333,10 +333,10 @@ class ApplierTest {
         r.find(0).orElseThrow().init(64 * M);
         r.find(0).orElseThrow().write(ByteBuffer.wrap("kept".repeat(1024).getBytes()), 0);
         r.find(1).orElseThrow().init(32 * M);
-        t.setExported(1, false, false);
+        t.luns().setExported(1, false, false);
         r.find(2).orElseThrow().init(16 * M);
         r.find(4).orElseThrow().init(16 * M);
-        t.setExported(4, false, false);
+        t.luns().setExported(4, false, false);
         ScsiCommandSet.NexusHandle session = t.attach(new ItNexus(1, "iqn.1993-08.org.debian:01:cafe", "400001370000",
                 InetSocketAddress.createUnresolved("127.0.0.1", 40000)));
         return new Exported(r, t, session);
@@ -425,7 +425,7 @@ class ApplierTest {
             List<String> flashes = new ArrayList<>();
             ops.observer = () -> {
                 for (int id : new int[] {1, 3, 4}) {
-                    if (e.target().sessionsUsing(id) > 0) {
+                    if (e.target().luns().sessionsUsing(id) > 0) {
                         flashes.add("zram" + id + " before primitive " + (ops.calls.get() + 1));
                     }
                 }
@@ -463,7 +463,7 @@ class ApplierTest {
                     "site.toml:4:13: change zram0: mem_limit none -> 8M, exported yes -> no (live): failed: zram0: LUN 0 in use by 1 session"
                             + " (Device or resource busy)",
                     "rolled back: every device has its settings from before");
-            assertThat(e.target().sessionsUsing(0)).isEqualTo(1);
+            assertThat(e.target().luns().sessionsUsing(0)).isEqualTo(1);
             List<LiveDevice> held = was.stream().map(d -> d.exported() ? new LiveDevice(d.id(), d.settings(), 1) : d).toList();
             assertThat(state(e)).isEqualTo(held);
         }

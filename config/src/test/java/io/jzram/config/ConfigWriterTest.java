@@ -89,8 +89,8 @@ class ConfigWriterTest {
         z2.init(10_000_000); // rounded up to pages
         first.find(3).orElseThrow().setAlgorithm("deflate"); // not set up
         first.find(5).orElseThrow().init(2L << 30);
-        firstTarget.setExported(3, false, false);
-        firstTarget.setExported(5, false, false);
+        firstTarget.luns().setExported(3, false, false);
+        firstTarget.luns().setExported(5, false, false);
 
         String saved = ConfigWriter.write(SERVER, ops.devices(), ops.defaultStreams());
         assertThat(saved).contains("id = 3\nsize = 0  # not set up\nalgorithm = \"deflate\"\nexported = false\n",
@@ -108,7 +108,7 @@ class ConfigWriterTest {
 
         assertThat(ConfigWriter.write(SERVER, freshOps.devices(), freshOps.defaultStreams())).isEqualTo(saved);
         assertThat(freshOps.devices()).isEqualTo(ops.devices());
-        assertThat(freshTarget.isExported(3)).isFalse();
-        assertThat(freshTarget.isExported(5)).isFalse();
+        assertThat(freshTarget.luns().isExported(3)).isFalse();
+        assertThat(freshTarget.luns().isExported(5)).isFalse();
     }
 }

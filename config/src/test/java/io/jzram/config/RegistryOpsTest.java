@@ -34,7 +34,7 @@ class RegistryOpsTest {
         ops.add(1);
         ops.setExported(1, false, false);
         assertThat(ops.devices()).extracting(LiveDevice::exported).containsExactly(true, false);
-        assertThat(target.isExported(1)).isFalse();
+        assertThat(target.luns().isExported(1)).isFalse();
         ops.setExported(1, true, false);
         assertThat(ops.find(1).orElseThrow().exported()).isTrue();
     }
@@ -43,7 +43,7 @@ class RegistryOpsTest {
     void without_a_target_every_device_is_exported_publishing_is_a_no_op_and_withdrawing_fails() throws Exception {
         RegistryOps ops = new RegistryOps(registry, null, Duration.ofSeconds(5));
         ops.add(0);
-        target.setExported(0, false, false); // a target these ops do not know about changes nothing for them
+        target.luns().setExported(0, false, false); // a target these ops do not know about changes nothing for them
         assertThat(ops.find(0).orElseThrow().exported()).isTrue();
 
         ops.setExported(0, true, false);

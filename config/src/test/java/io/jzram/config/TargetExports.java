@@ -11,12 +11,12 @@ final class TargetExports {
         return new ExportSwitch() {
             @Override
             public boolean isExported(int id) {
-                return target.isExported(id);
+                return target.luns().isExported(id);
             }
 
             @Override
             public void setExported(int id, boolean exported, boolean force) throws ZramException {
-                target.setExported(id, exported, force);
+                target.luns().setExported(id, exported, force);
             }
         };
     }

@@ -27,7 +27,7 @@ class ScriptRunnerTest {
     final ZramCommandSet target = new ZramCommandSet(registry, new LunIdentity("iqn.2026-11.io.jzram:test"));
     final LocalDispatcher dispatcher = new LocalDispatcher(
             CliContext.client(Map.of(), InputStream.nullInputStream(), false, false)
-                    .inServer(new Engine(registry, List::of, target, Duration.ofSeconds(5)), false, true), false, 0);
+                    .inServer(new Engine(registry, List::of, target.luns(), Duration.ofSeconds(5)), false, true), false, 0);
 
     record Run(int status, String out, String err) {}
 

@@ -72,7 +72,7 @@ class ShellTest {
     void start() throws Exception {
         term = new TerminalDriver();
         history = dir.resolve("history");
-        Engine engine = new Engine(registry, () -> List.of(), target, Duration.ofSeconds(5));
+        Engine engine = new Engine(registry, () -> List.of(), target.luns(), Duration.ofSeconds(5));
         CliContext context = CliContext.client(Map.of(), InputStream.nullInputStream(), false, false).inServer(engine, false, true);
         LocalDispatcher dispatcher = new LocalDispatcher(context, false, 80, cl -> cl.addSubcommand("block", new Block()));
         CommandLine model = dispatcher.commandLine(new PrintWriter(Writer.nullWriter()), new PrintWriter(Writer.nullWriter()));

@@ -9,18 +9,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * One attached I_T nexus: its logical units (copy-on-write array indexed by LUN, so that the
  * command path looks a LUN up without locks or allocation) and its nexus-wide REPORTED LUNS DATA
- * HAS CHANGED condition. Topology changes happen under the command set's topology lock.
+ * HAS CHANGED condition. Its LUNs change only under the {@link LunMap}'s topology lock (the
+ * methods that say so); the command path reads them lock-free.
  */
 final class NexusState implements ScsiCommandSet.NexusHandle {
     private final ItNexus nexus;
-    private final ZramCommandSet owner;
+    private final LunMap owner;
     final String holderName;
     /** Nexus-wide: only {@link UnitAttention#REPORTED_LUNS_DATA_CHANGED} is established here. */
     final UnitAttentions nexusAttentions = new UnitAttentions();
     private volatile LunState[] luns = new LunState[0];
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    NexusState(ZramCommandSet owner, ItNexus nexus) {
+    NexusState(LunMap owner, ItNexus nexus) {
         this.owner = owner;
         this.nexus = nexus;
         this.holderName = "iscsi:" + nexus.initiatorName();

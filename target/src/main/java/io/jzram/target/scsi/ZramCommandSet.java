@@ -4,8 +4,6 @@ import io.jzram.core.ZramDevice;
 import io.jzram.core.ZramException;
 import io.jzram.core.ZramRegistry;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,16 +11,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The SCSI device server of every zram device of a {@link ZramRegistry}: each device is the
- * logical unit whose LUN is its id, unless it is unexported ({@link #setExported}: then it is no
- * LUN and no session holds it). See the package documentation for the command set, the LUN 0
- * strategy, unit attentions and the sense codes.
+ * The SCSI device server of the zram devices: command dispatch (INQUIRY, REPORT LUNS, REQUEST
+ * SENSE, READ/WRITE and the other block commands, MODE pages) and the mapping of device failures
+ * to sense data. Which device is which nexus's LUN is the {@link LunMap}'s business; this class
+ * asks it (through the nexus's LUN array) and never changes it. See the package documentation
+ * for the command set, the LUN 0 strategy, unit attentions and the sense codes.
  *
  * <p>Thread-safe: {@link #execute} runs concurrently and lock-free on the I/O path (a LUN lookup
- * in a copy-on-write array, an atomic unit-attention check, the device call). Attaching and
- * detaching nexuses and registry changes serialise on a topology lock.
+ * in a copy-on-write array, an atomic unit-attention check, the device call).
  *
- * <p>{@link #close()} stops following the registry and detaches every nexus.
+ * <p>The command set owns its LUN map: {@link #close()} closes it (stops following the registry,
+ * detaches every nexus).
  */
 public final class ZramCommandSet implements ScsiCommandSet, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ZramCommandSet.class);
@@ -30,271 +29,52 @@ public final class ZramCommandSet implements ScsiCommandSet, AutoCloseable {
     /** Highest LUN a single-level LUN structure can address (flat space addressing). */
     static final int MAX_LUN = 16383;
 
-    private final ZramRegistry registry;
+    private final LunMap luns;
     private final LunIdentity identity;
-
-    private final Object topology = new Object();
-    /** Guarded by topology. */
-    private final List<NexusState> nexuses = new ArrayList<>();
-    /** Guarded by topology. */
-    private boolean closed;
-    /** Ids of devices that are not published as LUNs (see {@link #setExported}). Guarded by topology. */
-    private final java.util.Set<Integer> unexported = new java.util.HashSet<>();
-
-    private final ZramRegistry.Listener listener = new ZramRegistry.Listener() {
-        @Override
-        public void deviceAdded(ZramDevice device) {
-            onDeviceAdded(device);
-        }
-
-        @Override
-        public void deviceRemoved(ZramDevice device) {
-            onDeviceRemoved(device);
-        }
-    };
 
     /** "opcode/exception class" of internal failures already logged with a stack trace. */
     private final Map<String, Boolean> loggedFailures = new ConcurrentHashMap<>();
 
-    public ZramCommandSet(ZramRegistry registry, LunIdentity identity) {
-        this.registry = Objects.requireNonNull(registry, "registry");
+    /** A command set over {@code luns}, which it owns from now on. */
+    public ZramCommandSet(LunMap luns, LunIdentity identity) {
+        this.luns = Objects.requireNonNull(luns, "luns");
         this.identity = Objects.requireNonNull(identity, "identity");
-        registry.addListener(listener);
+    }
+
+    /** A command set over every device of {@code registry}, with a LUN map of its own. */
+    public ZramCommandSet(ZramRegistry registry, LunIdentity identity) {
+        this(new LunMap(registry), identity);
     }
 
     public LunIdentity identity() {
         return identity;
     }
 
-    // ------------------------------------------------------------------ topology
+    /** Which devices are LUNs of which session: the export switch, LUN masking, who uses a LUN. */
+    public LunMap luns() {
+        return luns;
+    }
 
-    /**
-     * Attaches a nexus: a holder on every device and, on every LUN, the unit attention POWER ON,
-     * RESET, OR BUS DEVICE RESET OCCURRED (29/00).
-     */
+    /** Attaches a nexus to the LUN map (see {@link LunMap}): its LUNs, holders and unit attentions. */
     @Override
     public NexusHandle attach(ItNexus nexus) {
-        Objects.requireNonNull(nexus, "nexus");
-        NexusState state = new NexusState(this, nexus);
-        synchronized (topology) {
-            if (closed) {
-                throw new IllegalStateException("command set closed");
-            }
-            for (ZramDevice device : registry.devices()) {
-                if (!unexported.contains(device.id())) {
-                    addLun(state, device, UnitAttention.RESET_OCCURRED);
-                }
-            }
-            nexuses.add(state);
-        }
-        log.debug("attached {}", state);
-        return state;
-    }
-
-    /** Called by {@link NexusState#close()}. */
-    void detach(NexusState state) {
-        List<LunState> luns;
-        synchronized (topology) {
-            nexuses.remove(state);
-            luns = state.clear();
-        }
-        luns.forEach(LunState::close);
-        log.debug("detached {}", state);
-    }
-
-    private void addLun(NexusState state, ZramDevice device, UnitAttention initial) {
-        LunState lun = new LunState(device, initial);
-        lun.ensureHolder(state.holderName);
-        LunState stale = state.put(lun);
-        if (stale != null) {
-            stale.close();
-        }
-    }
-
-    private void onDeviceAdded(ZramDevice device) {
-        synchronized (topology) {
-            if (unexported.contains(device.id())) {
-                return;
-            }
-            for (NexusState state : nexuses) {
-                LunState existing = state.lun(device.id());
-                if (existing != null && existing.device == device) {
-                    continue; // attach already saw it
-                }
-                addLun(state, device, UnitAttention.RESET_OCCURRED);
-                state.nexusAttentions.establish(UnitAttention.REPORTED_LUNS_DATA_CHANGED);
-            }
-        }
-    }
-
-    private void onDeviceRemoved(ZramDevice device) {
-        List<LunState> removed = new ArrayList<>();
-        synchronized (topology) {
-            unexported.remove(device.id()); // a later device with this id starts exported again
-            for (NexusState state : nexuses) {
-                LunState lun = state.remove(device);
-                if (lun != null) {
-                    removed.add(lun);
-                    state.nexusAttentions.establish(UnitAttention.REPORTED_LUNS_DATA_CHANGED);
-                }
-            }
-        }
-        removed.forEach(LunState::close);
-    }
-
-    /**
-     * Publishes or withdraws a device's LUN. Withdrawing removes the LUN from every attached
-     * nexus (REPORTED LUNS DATA HAS CHANGED, its holders released, so the device can be reset
-     * without --force); publishing adds it back (with a reset unit attention, like a new LUN).
-     * The setting belongs to the device id while the device exists: an id withdrawn before its
-     * device is added keeps that device from ever appearing as a LUN, and removing the device
-     * forgets the setting (a device created later with that id starts exported). Idempotent:
-     * withdrawing a withdrawn LUN or publishing a published one changes nothing and never fails.
-     *
-     * <p>Withdrawing a LUN that a logged-in session has (an attached nexus, see
-     * {@link #sessionsUsing}) is as disruptive for that initiator as hot-removing the disk: it
-     * fails with {@link ZramException.Reason#BUSY BUSY}, and changes nothing, unless
-     * {@code force}. The check and the withdrawal happen under one hold of the topology lock,
-     * so no session can attach in between.
-     *
-     * @param force withdraw the LUN even from logged-in sessions
-     * @throws ZramException BUSY when withdrawing a LUN sessions have, without {@code force}
-     */
-    public void setExported(int deviceId, boolean exported, boolean force) throws ZramException {
-        List<LunState> removed;
-        synchronized (topology) {
-            removed = setExportedLocked(deviceId, exported, force);
-        }
-        removed.forEach(LunState::close);
-    }
-
-    /**
-     * The export switch of a device the caller has in hand (a command that looked it up): as
-     * {@link #setExported(int, boolean, boolean)}, but if that device is no longer registered
-     * (removed meanwhile) it fails with {@link ZramException.Reason#NO_SUCH_DEVICE} and changes
-     * nothing. Without the check, a withdrawal racing with hot_remove could record the setting
-     * after the removal forgot it, and the next device created with that id would start hidden.
-     * (The registry removes a device before it tells this command set, under whose lock the
-     * check runs: either the check sees the device and the removal's forgetting comes after the
-     * change, or it does not and nothing is recorded.)
-     *
-     * @throws ZramException NO_SUCH_DEVICE; BUSY as for the id form
-     */
-    public void setExported(ZramDevice device, boolean exported, boolean force) throws ZramException {
-        List<LunState> removed;
-        synchronized (topology) {
-            if (registry.find(device.id()).orElse(null) != device) {
-                // Ends here: the device is gone, nothing is recorded; the caller reports "No such device".
-                throw new ZramException(ZramException.Reason.NO_SUCH_DEVICE, device.name() + ": no such device");
-            }
-            removed = setExportedLocked(device.id(), exported, force);
-        }
-        removed.forEach(LunState::close);
-    }
-
-    /** Caller holds {@link #topology}; returns the LUN states withdrawn, for the caller to close outside the lock. */
-    private List<LunState> setExportedLocked(int deviceId, boolean exported, boolean force) throws ZramException {
-        List<LunState> removed = new ArrayList<>();
-        if (exported == !unexported.contains(deviceId)) {
-            return removed; // already so
-        }
-        if (!exported && !force) {
-            int sessions = sessionsUsingLocked(deviceId);
-            if (sessions > 0) {
-                // Ends here: nothing changed, the caller reports BUSY (the CLI with its --force hint).
-                throw new ZramException(ZramException.Reason.BUSY, "zram" + deviceId + ": LUN " + deviceId + " in use by "
-                        + sessions + " session" + (sessions == 1 ? "" : "s"));
-            }
-        }
-        if (exported) {
-            unexported.remove(deviceId);
-        } else {
-            unexported.add(deviceId);
-        }
-        ZramDevice device = registry.find(deviceId).orElse(null);
-        if (device == null) {
-            return removed;
-        }
-        for (NexusState state : nexuses) {
-            if (exported) {
-                addLun(state, device, UnitAttention.RESET_OCCURRED);
-                state.nexusAttentions.establish(UnitAttention.REPORTED_LUNS_DATA_CHANGED);
-            } else {
-                LunState lun = state.remove(device);
-                if (lun != null) {
-                    removed.add(lun);
-                    state.nexusAttentions.establish(UnitAttention.REPORTED_LUNS_DATA_CHANGED);
-                }
-            }
-        }
-        return removed;
-    }
-
-    /** Whether the device with this id is published as a LUN (true for ids the command set has not been told about). */
-    public boolean isExported(int deviceId) {
-        synchronized (topology) {
-            return !unexported.contains(deviceId);
-        }
-    }
-
-    /**
-     * How many attached nexuses (logged-in sessions, discovery sessions are never attached) have
-     * the device's LUN now: 0 for an unexported or absent device. A snapshot: a session may log
-     * in or out right after.
-     */
-    public int sessionsUsing(int deviceId) {
-        synchronized (topology) {
-            return sessionsUsingLocked(deviceId);
-        }
-    }
-
-    /** Under the topology lock. */
-    private int sessionsUsingLocked(int deviceId) {
-        int n = 0;
-        for (NexusState state : nexuses) {
-            if (state.lun(deviceId) != null) {
-                n++;
-            }
-        }
-        return n;
+        return luns.attach(nexus);
     }
 
     @Override
     public void logicalUnitReset(NexusHandle requester, long lun) {
-        synchronized (topology) {
-            for (NexusState state : nexuses) {
-                LunState s = state.lun(lun);
-                if (s != null) {
-                    s.unitAttentions.establish(UnitAttention.LOGICAL_UNIT_RESET);
-                }
-            }
-        }
+        luns.logicalUnitReset(lun);
     }
 
     @Override
     public void targetReset(NexusHandle requester) {
-        synchronized (topology) {
-            for (NexusState state : nexuses) {
-                for (LunState s : state.all()) {
-                    s.unitAttentions.establish(UnitAttention.RESET_OCCURRED);
-                }
-            }
-        }
+        luns.targetReset();
     }
 
-    /** Stops following the registry and detaches every nexus (releasing all holders). Idempotent. */
+    /** Closes the LUN map: stops following the registry and detaches every nexus (releasing all holders). Idempotent. */
     @Override
     public void close() {
-        List<NexusState> all;
-        synchronized (topology) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            all = new ArrayList<>(nexuses);
-        }
-        registry.removeListener(listener);
-        all.forEach(NexusState::close);
+        luns.close();
     }
 
     // ------------------------------------------------------------------ execution

@@ -2,7 +2,10 @@
  * The SCSI command set of the jzram iSCSI target: every {@link io.jzram.core.ZramDevice} of a
  * {@link io.jzram.core.ZramRegistry} is a direct-access logical unit (SBC-3) whose LUN is the
  * device id. {@link io.jzram.target.scsi.ZramCommandSet} implements the transport contract
- * {@link io.jzram.target.scsi.ScsiCommandSet}.
+ * {@link io.jzram.target.scsi.ScsiCommandSet} (command dispatch, sense data); the
+ * {@link io.jzram.target.scsi.LunMap} it owns decides which device is a LUN of which session: the
+ * device exists, is exported, and the session's initiator may see it (LUN masking,
+ * {@link io.jzram.target.scsi.LunVisibility}).
  *
  * <h2>Logical units and LUN 0</h2>
  * REPORT LUNS lists the live devices of the registry, single-level LUNs with peripheral device
@@ -87,8 +90,11 @@
  * handle (logout, connection loss) closes them all. A device with logged-in sessions therefore
  * refuses a reset or removal as BUSY unless forced. If a holder cannot be opened because a reset
  * holds the device, opening is retried on the nexus's next command to that LUN. An unexported
- * device ({@code ZramCommandSet.setExported}) is no LUN of any nexus and so has no session's
- * holder; withdrawing a LUN that sessions have is BUSY unless forced, like the reset.
+ * device ({@code LunMap.setExported}) is no LUN of any nexus and so has no session's
+ * holder; withdrawing a LUN that sessions have is BUSY unless forced, like the reset. A device
+ * masked from an initiator ({@code LunMap.setVisibility}) is no LUN of that initiator's nexuses
+ * and answers them exactly as a LUN without a device; masking a LUN a session has withdraws it
+ * at once (REPORTED LUNS DATA HAS CHANGED), never refused as busy: it is the admin's decision.
  *
  * <h2>Sense data</h2>
  * Fixed format (70h), 18 bytes, with field pointers for invalid fields. Device failures: not
