@@ -50,11 +50,13 @@ final class AccessValidator {
         }
         List<InitiatorConfig> entries = new ArrayList<>();
         Map<String, Section> seen = new HashMap<>();
+        List<Role> roles = new ArrayList<>();
         for (Section s : initiators) {
             InitiatorConfig entry = initiator(s);
             if (entry == null) {
                 continue;
             }
+            roles.add(new Role("initiator " + entry.name(), s, entry.chap()));
             Section first = seen.putIfAbsent(entry.key(), s);
             if (first != null) {
                 v.error(s.get("name"), "name " + ConfigValidator.quote(entry.name()) + ": listed twice (first at line "
@@ -64,7 +66,33 @@ final class AccessValidator {
             entries.add(entry);
         }
         ChapCredentials discoveryChap = discovery == null ? null : chap(discovery, true);
+        if (discoveryChap != null) {
+            roles.add(new Role("[discovery]", discovery, discoveryChap));
+        }
+        oneRolePerSecret(roles);
         return new AccessConfig(entries, discoveryChap);
+    }
+
+    /** Where a set of credentials is written, for the one-role rule. */
+    private record Role(String where, Section section, ChapCredentials chap) {}
+
+    /**
+     * RFC 7143 §9.2.1: a secret that authenticates an initiator (any entry's chap_secret, or
+     * discovery's) must not be one the target proves itself with (any mutual_secret). Within one
+     * table {@link #chap} says so already; this is the rule across tables.
+     */
+    private void oneRolePerSecret(List<Role> roles) {
+        for (Role target : roles) {
+            if (target.chap() == null || !target.chap().mutual()) {
+                continue;
+            }
+            for (Role initiator : roles) {
+                if (initiator != target && initiator.chap() != null && target.chap().mutualSecret().sameBytes(initiator.chap().secret())) {
+                    v.error(secretPosition(target.section(), "mutual_secret", "mutual_secret_file"), "mutual_secret of " + target.where()
+                            + " is the chap_secret of " + initiator.where() + "; a secret may serve one role only (RFC 7143 §9.2.1)");
+                }
+            }
+        }
     }
 
     private InitiatorConfig initiator(Section s) {

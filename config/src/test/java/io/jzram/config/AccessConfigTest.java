@@ -142,6 +142,25 @@ class AccessConfigTest {
         }
 
         @Test
+        void a_secret_serves_one_role_across_entries_too() {
+            assertThat(errors("""
+                    [[initiator]]
+                    name = "%s"
+                    chap_user = "web1"
+                    chap_secret = "%s"
+
+                    [[initiator]]
+                    name = "iqn.1993-08.org.debian:01:db1"
+                    chap_user = "db1"
+                    chap_secret = "db1-secret-value"
+                    mutual_user = "jzram"
+                    mutual_secret = "%s"
+                    """.formatted(WEB1, SECRET, SECRET))).containsExactly("site.toml:11:17: mutual_secret of initiator"
+                    + " iqn.1993-08.org.debian:01:db1 is the chap_secret of initiator " + WEB1
+                    + "; a secret may serve one role only (RFC 7143 §9.2.1)");
+        }
+
+        @Test
         void a_secret_longer_than_255_bytes() {
             String longSecret = "x".repeat(256);
             List<String> e = ConfigParserTest.errors("[[initiator]]\nname = \"" + WEB1 + "\"\nchap_user = \"w\"\nchap_secret = \""
