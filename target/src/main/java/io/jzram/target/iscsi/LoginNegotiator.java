@@ -23,7 +23,9 @@ import io.jzram.target.auth.SecurityNegotiation;
  * <p>States: nothing known → identified (after the first request text: InitiatorName, SessionType,
  * TargetName checked, then the {@link AccessPolicy} asked once: a denied initiator fails 02/02) →
  * keys negotiated stage by stage → {@link #result()}. Each key may be offered
- * once per login; a repeat is an initiator error. We never start a negotiation ourselves (so the
+ * once per login; a repeat is an initiator error, except that the identity keys (InitiatorName,
+ * InitiatorAlias, TargetName, SessionType) may come again with the value they first had, as
+ * libiscsi 1.19 sends them after being answered AuthMethod=None. We never start a negotiation ourselves (so the
  * initiator can always finish in the round it wants); we only answer, and declare our own
  * MaxRecvDataSegmentLength once in the operational stage and TargetPortalGroupTag once in the first
  * answer of a normal session.
@@ -64,6 +66,7 @@ final class LoginNegotiator {
     private String initiatorName;
     private String initiatorAlias;
     private String targetName;
+    private String sessionType;
     private boolean declaredMrdsl;
     private boolean sentTpgt;
 
@@ -122,6 +125,7 @@ final class LoginNegotiator {
         }
         initiatorAlias = keys.get(OperationalTextKey.INITIATOR_ALIAS.value());
         String type = keys.get(OperationalTextKey.SESSION_TYPE.value());
+        sessionType = type;
         if (type == null || type.equals("Normal")) {
             discovery = false;
         } else if (type.equals("Discovery")) {
@@ -198,6 +202,12 @@ final class LoginNegotiator {
                 continue; // answered above; the security negotiation checks their repeats itself
             }
             if (!offered.add(k)) {
+                if (v.equals(identity(k))) {
+                    // libiscsi 1.19, having offered AuthMethod=CHAP,None and been answered None,
+                    // sends InitiatorName, SessionType and TargetName again in its next request:
+                    // the same declaration again is harmless, and tolerated
+                    continue;
+                }
                 throw new LoginRejectException(LoginStatus.INITIATOR_ERROR, "key offered twice: " + k);
             }
             switch (k) {
@@ -264,6 +274,17 @@ final class LoginNegotiator {
             declaredMrdsl = true;
         }
         return answer;
+    }
+
+    /** The value the first request declared for an identity key, or null for any other key. */
+    private String identity(String key) {
+        return switch (key) {
+            case "InitiatorName" -> initiatorName;
+            case "InitiatorAlias" -> initiatorAlias;
+            case "TargetName" -> targetName;
+            case "SessionType" -> sessionType;
+            default -> null;
+        };
     }
 
     private boolean irrelevantForDiscovery(String key) {

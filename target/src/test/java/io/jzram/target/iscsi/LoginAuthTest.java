@@ -125,6 +125,22 @@ class LoginAuthTest {
     }
 
     @Test
+    void identityKeysRepeatedUnchangedAreTolerated() throws Exception {
+        // what libiscsi 1.19 does after offering CHAP,None and being answered None
+        LoginNegotiator n = new LoginNegotiator(SETTINGS, AccessPolicy.OPEN);
+        TextParameters first = keys("InitiatorName", ALICE, "TargetName", ServerFixture.IQN, "SessionType", "Normal",
+                "AuthMethod", "CHAP,None");
+        n.identify(first);
+        n.negotiate(first, 0);
+        n.negotiate(keys("InitiatorName", ALICE, "TargetName", ServerFixture.IQN, "SessionType", "Normal",
+                "MaxBurstLength", "65536"), 1);
+        // a changed value is still a renegotiation: 02/00
+        rejects(() -> n.negotiate(keys("InitiatorName", "iqn.2026-11.io.jzram.test:other"), 1),
+                LoginStatus.INITIATOR_ERROR, "offered twice");
+        rejects(() -> n.negotiate(keys("MaxBurstLength", "65536"), 1), LoginStatus.INITIATOR_ERROR, "offered twice");
+    }
+
+    @Test
     void chapValuesAreHiddenInTextDumps() throws Exception {
         TextParameters t = keys("CHAP_N", "alice", "CHAP_R", "0x0123456789abcdef", "CHAP_C", "0xfedcba", "CHAP_I", "9");
         assertThat(t.toString()).contains("CHAP_N=alice", "CHAP_I=9", "CHAP_R=(hidden)", "CHAP_C=(hidden)")
