@@ -155,7 +155,7 @@ final class IscsiConnection {
 
     private void run() {
         try {
-            LoginPhase login = new LoginPhase(this, in, out, settings, (params, isid, tsih, cmdSn, c) -> {
+            LoginPhase login = new LoginPhase(this, in, out, settings, server.accessPolicy(), (params, isid, tsih, cmdSn, c) -> {
                 IscsiSession opened = server.openSession(params, isid, tsih, cmdSn, c);
                 session = opened; // from here on teardown owns it, even if the final response fails
                 return opened;
@@ -173,9 +173,9 @@ final class IscsiConnection {
             taskManagement = new TaskManagement(this, s, engine, server.commandSet(), server.executor(),
                     server::dropAllConnections);
             text = new TextExchange(this, s, settings.targetName(), () -> server.targetAddresses(local));
-            LOG.info("{}: {} session {} of {} (isid {}, tsih {}) logged in; digests {}/{}, MRDSL {}/{}, burst {}/{}, "
-                            + "ImmediateData {}, InitialR2T {}, MaxOutstandingR2T {}",
-                    this, s.discovery() ? "discovery" : "normal", s.nexusId, p.initiatorName(), s.isidHex, s.tsih,
+            LOG.info("{}: {} session {} of {} (isid {}, tsih {}) logged in; auth {}, digests {}/{}, MRDSL {}/{}, "
+                            + "burst {}/{}, ImmediateData {}, InitialR2T {}, MaxOutstandingR2T {}",
+                    this, s.discovery() ? "discovery" : "normal", s.nexusId, p.initiatorName(), s.isidHex, s.tsih, p.auth(),
                     p.headerDigest() ? "CRC32C" : "None", p.dataDigest() ? "CRC32C" : "None",
                     p.initiatorMaxRecvDataSegmentLength(), p.targetMaxRecvDataSegmentLength(), p.firstBurstLength(),
                     p.maxBurstLength(), p.immediateData(), p.initialR2t(), p.maxOutstandingR2t());

@@ -21,6 +21,8 @@ import org.jscsi.parser.login.LoginStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.jzram.target.auth.AccessControl;
+import io.jzram.target.auth.AccessPolicy;
 import io.jzram.target.scsi.ItNexus;
 import io.jzram.target.scsi.ScsiCommandSet;
 
@@ -42,6 +44,10 @@ import io.jzram.target.scsi.ScsiCommandSet;
  * <p>Sessions: one connection per session (MaxConnections=1). TSIHs are unique among live
  * sessions; a normal login with the InitiatorName and ISID of a live session reinstates it: the
  * old session's connection is closed and torn down before the new one attaches (RFC 7143 §6.3.5).
+ *
+ * <p>Access: every login asks the {@link AccessPolicy} given to the constructor (default
+ * {@link AccessPolicy#OPEN}: anyone, AuthMethod=None) who may log in and whether with CHAP. Give
+ * an {@link AccessControl} to change the rules while running; sessions already logged in stay.
  */
 public final class IscsiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IscsiServer.class);
@@ -49,6 +55,7 @@ public final class IscsiServer implements AutoCloseable {
 
     private final IscsiServerSettings settings;
     private final ScsiCommandSet commandSet;
+    private final AccessPolicy accessPolicy;
     private final BufferPool pool = new BufferPool(256L * 1024 * 1024);
     private final TrackedThreads threads = new TrackedThreads();
     /** How many task threads may wait for work at once (see {@link TaskThreads}). */
@@ -74,9 +81,23 @@ public final class IscsiServer implements AutoCloseable {
     private volatile boolean stopping;
     private volatile InetSocketAddress bound;
 
+    /** A target open to every initiator, without authentication. */
     public IscsiServer(IscsiServerSettings settings, ScsiCommandSet commandSet) {
+        this(settings, commandSet, AccessPolicy.OPEN);
+    }
+
+    /** A target that asks {@code accessPolicy} who may log in, and how. */
+    public IscsiServer(IscsiServerSettings settings, ScsiCommandSet commandSet, AccessPolicy accessPolicy) {
+        if (accessPolicy == null) {
+            throw new IllegalArgumentException("no access policy");
+        }
         this.settings = settings;
         this.commandSet = commandSet;
+        this.accessPolicy = accessPolicy;
+    }
+
+    public AccessPolicy accessPolicy() {
+        return accessPolicy;
     }
 
     public IscsiServerSettings settings() {
@@ -121,7 +142,7 @@ public final class IscsiServer implements AutoCloseable {
             IscsiSession s = c.session();
             if (s != null) {
                 list.add(new SessionInfo(s.params.initiatorName(), s.isidHex, s.tsih, s.remote, s.since, s.discovery(),
-                        c.bytesIn(), c.bytesOut(), s.commands.get(), s.activeTasks()));
+                        c.bytesIn(), c.bytesOut(), s.commands.get(), s.activeTasks(), s.params.auth()));
             }
         }
         return list;

@@ -1,18 +1,31 @@
 package io.jzram.target.iscsi;
 
+import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.random.RandomGenerator;
 
 import org.jscsi.parser.datasegment.OperationalTextKey;
 import org.jscsi.parser.login.LoginStatus;
+
+import io.jzram.target.auth.AccessDecision;
+import io.jzram.target.auth.AccessPolicy;
+import io.jzram.target.auth.AuthenticationFailure;
+import io.jzram.target.auth.SecurityNegotiation;
 
 /**
  * The key negotiation of one login (RFC 7143 §6 and §13), without any I/O: the login driver feeds
  * it each complete request text and sends back the text it returns.
  *
  * <p>States: nothing known → identified (after the first request text: InitiatorName, SessionType,
- * TargetName checked) → keys negotiated stage by stage → {@link #result()}. Each key may be offered
- * once per login; a repeat is an initiator error. We never start a negotiation ourselves (so the
+ * TargetName checked, then the {@link AccessPolicy} asked once: a denied initiator fails 02/02) →
+ * keys negotiated stage by stage → {@link #result()}. Each key may be offered
+ * once per login; a repeat is an initiator error, except that the identity keys (InitiatorName,
+ * InitiatorAlias, TargetName, SessionType) may come again with the value they first had, as
+ * libiscsi 1.19 sends them after being answered AuthMethod=None. We never start a negotiation ourselves (so the
  * initiator can always finish in the round it wants); we only answer, and declare our own
  * MaxRecvDataSegmentLength once in the operational stage and TargetPortalGroupTag once in the first
  * answer of a normal session.
@@ -20,9 +33,16 @@ import org.jscsi.parser.login.LoginStatus;
  * <p>Answers follow each key's result function: min for MaxBurstLength, FirstBurstLength,
  * MaxOutstandingR2T, MaxConnections, DefaultTime2Retain, ErrorRecoveryLevel; max for
  * DefaultTime2Wait; OR for InitialR2T, DataPDUInOrder, DataSequenceInOrder; AND for ImmediateData,
- * IFMarker, OFMarker; lists (the initiator's preference order) for HeaderDigest, DataDigest and
- * AuthMethod. Keys that do not apply to a discovery session are answered Irrelevant, unknown keys
+ * IFMarker, OFMarker; lists (the initiator's preference order) for HeaderDigest and DataDigest.
+ * Keys that do not apply to a discovery session are answered Irrelevant, unknown keys
  * NotUnderstood, malformed values Reject.
+ *
+ * <p>Security keys (AuthMethod, CHAP_*) go to a {@link SecurityNegotiation}, which answers them,
+ * checks their order and repeats itself, and fails the login 02/01 on any error. An initiator that
+ * must authenticate cannot leave the security stage before it has: a request in the operational
+ * stage fails 02/01 (the initiator skipped security negotiation), and a request that asks to transit
+ * is answered T=0 while its keys move the exchange on, and fails 02/01 when they do not
+ * ({@link #mayTransit}).
  *
  * <p>Key names come from jSCSI's {@link OperationalTextKey}; everything else is ours.
  */
@@ -30,14 +50,23 @@ final class LoginNegotiator {
     static final String NONE = "None";
     static final String CRC32C = "CRC32C";
 
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private final IscsiServerSettings settings;
+    private final AccessPolicy policy;
+    private final RandomGenerator random;
     private final Set<String> offered = new HashSet<>();
+    /** Set by {@link #identify}. */
+    private SecurityNegotiation security;
+    /** Whether the last request text carried security keys (and so moved the exchange on). */
+    private boolean securityProgress;
 
     private boolean identified;
     private boolean discovery;
     private String initiatorName;
     private String initiatorAlias;
     private String targetName;
+    private String sessionType;
     private boolean declaredMrdsl;
     private boolean sentTpgt;
 
@@ -56,7 +85,18 @@ final class LoginNegotiator {
     private int errorRecoveryLevel = 0;
 
     LoginNegotiator(IscsiServerSettings settings) {
+        this(settings, AccessPolicy.OPEN, RANDOM);
+    }
+
+    /** @param random source of CHAP challenges: a SecureRandom outside tests */
+    LoginNegotiator(IscsiServerSettings settings, AccessPolicy policy, RandomGenerator random) {
         this.settings = settings;
+        this.policy = policy;
+        this.random = random;
+    }
+
+    LoginNegotiator(IscsiServerSettings settings, AccessPolicy policy) {
+        this(settings, policy, RANDOM);
     }
 
     boolean identified() {
@@ -75,7 +115,8 @@ final class LoginNegotiator {
      * Checks the identity keys of the first request text.
      *
      * @throws LoginRejectException 02/07 without InitiatorName (or TargetName in a normal session),
-     *     02/03 for a target we do not have, 02/09 for an unknown SessionType
+     *     02/03 for a target we do not have, 02/09 for an unknown SessionType, 02/02 for an
+     *     initiator the access policy does not allow, 03/00 when the policy itself fails
      */
     void identify(TextParameters keys) throws LoginRejectException {
         initiatorName = keys.get(OperationalTextKey.INITIATOR_NAME.value());
@@ -84,6 +125,7 @@ final class LoginNegotiator {
         }
         initiatorAlias = keys.get(OperationalTextKey.INITIATOR_ALIAS.value());
         String type = keys.get(OperationalTextKey.SESSION_TYPE.value());
+        sessionType = type;
         if (type == null || type.equals("Normal")) {
             discovery = false;
         } else if (type.equals("Discovery")) {
@@ -100,26 +142,72 @@ final class LoginNegotiator {
                 throw new LoginRejectException(LoginStatus.NOT_FOUND, "no target " + targetName);
             }
         }
+        AccessDecision decision;
+        try {
+            decision = discovery ? policy.discoverySession(initiatorName) : policy.normalSession(initiatorName, targetName);
+        } catch (RuntimeException e) {
+            // a broken policy ends this login only: 03/00
+            throw new LoginRejectException(LoginStatus.TARGET_ERROR, "access policy failed: " + e);
+        }
+        if (decision instanceof AccessDecision.Denied d) {
+            throw new LoginRejectException(LoginStatus.AUTHORIZATION_FAILURE, d.reason()); // ends the login: 02/02
+        }
+        if (decision == null) {
+            throw new LoginRejectException(LoginStatus.TARGET_ERROR, "access policy gave no decision"); // 03/00
+        }
+        security = new SecurityNegotiation(decision, random);
         identified = true;
     }
 
     /**
      * Answers one complete request text received in {@code stage} (0 security, 1 operational).
      *
-     * @throws LoginRejectException 02/00 for a key offered twice, 02/01 when AuthMethod offers no None
+     * @throws LoginRejectException 02/00 for a key offered twice, 02/01 for any failure of the
+     *     security negotiation and for an operational-stage request before authentication finished
      */
     TextParameters negotiate(TextParameters keys, int stage) throws LoginRejectException {
+        if (security == null) {
+            throw new IllegalStateException("negotiate before identify");
+        }
+        if (stage != 0 && !security.complete()) {
+            // the initiator skipped (or left) the security stage without authenticating: 02/01
+            throw new LoginRejectException(LoginStatus.AUTHENTICATION_FAILURE,
+                    "security negotiation skipped by an initiator that must authenticate");
+        }
         TextParameters answer = new TextParameters();
         if (!discovery && !sentTpgt) {
             answer.add(OperationalTextKey.TARGET_PORTAL_GROUP_TAG.value(), Integer.toString(settings.portalGroupTag()));
             sentTpgt = true;
+        }
+        List<Map.Entry<String, String>> securityKeys = new ArrayList<>();
+        for (TextParameters.Pair p : keys.pairs()) {
+            if (SecurityNegotiation.isSecurityKey(p.key())) {
+                securityKeys.add(Map.entry(p.key(), p.value()));
+            }
+        }
+        securityProgress = !securityKeys.isEmpty();
+        try {
+            for (Map.Entry<String, String> a : security.step(securityKeys)) {
+                answer.add(a.getKey(), a.getValue());
+            }
+        } catch (AuthenticationFailure f) {
+            throw new LoginRejectException(f.status(), f.getMessage()); // ends the login: 02/01
         }
         // MaxBurstLength first, so the FirstBurstLength answer never exceeds it
         String mbl = keys.get(OperationalTextKey.MAX_BURST_LENGTH.value());
         for (TextParameters.Pair p : keys.pairs()) {
             String k = p.key();
             String v = p.value();
+            if (SecurityNegotiation.isSecurityKey(k)) {
+                continue; // answered above; the security negotiation checks their repeats itself
+            }
             if (!offered.add(k)) {
+                if (v.equals(identity(k))) {
+                    // libiscsi 1.19, having offered AuthMethod=CHAP,None and been answered None,
+                    // sends InitiatorName, SessionType and TargetName again in its next request:
+                    // the same declaration again is harmless, and tolerated
+                    continue;
+                }
                 throw new LoginRejectException(LoginStatus.INITIATOR_ERROR, "key offered twice: " + k);
             }
             switch (k) {
@@ -128,12 +216,6 @@ final class LoginNegotiator {
                     if (identified && !discovery && !v.equals(settings.targetName())) {
                         throw new LoginRejectException(LoginStatus.NOT_FOUND, "no target " + v);
                     }
-                }
-                case "AuthMethod" -> {
-                    if (!listContains(v, NONE)) {
-                        throw new LoginRejectException(LoginStatus.AUTHENTICATION_FAILURE, "AuthMethod " + v + " without None");
-                    }
-                    answer.add(k, NONE);
                 }
                 case "HeaderDigest" -> {
                     String pick = pickDigest(v);
@@ -194,6 +276,17 @@ final class LoginNegotiator {
         return answer;
     }
 
+    /** The value the first request declared for an identity key, or null for any other key. */
+    private String identity(String key) {
+        return switch (key) {
+            case "InitiatorName" -> initiatorName;
+            case "InitiatorAlias" -> initiatorAlias;
+            case "TargetName" -> targetName;
+            case "SessionType" -> sessionType;
+            default -> null;
+        };
+    }
+
     private boolean irrelevantForDiscovery(String key) {
         return switch (key) {
             case "MaxConnections", "InitialR2T", "ImmediateData", "MaxBurstLength", "FirstBurstLength",
@@ -251,15 +344,6 @@ final class LoginNegotiator {
         return null;
     }
 
-    private static boolean listContains(String list, String value) {
-        for (String s : list.split(",")) {
-            if (s.trim().equals(value)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     static Integer number(String v, int min, int max) {
         try {
             long n;
@@ -277,10 +361,40 @@ final class LoginNegotiator {
         }
     }
 
+    /**
+     * Whether the answer to a request that asked to transit ({@code requested}) may carry T=1:
+     * always once authentication is complete (or not required); while it is not, T=0 if the
+     * request moved the exchange on (the initiator will go on with it), else the initiator wants to
+     * leave with nothing more to prove.
+     *
+     * @throws LoginRejectException 02/01 for a transit request that neither completes nor continues
+     *     authentication
+     */
+    boolean mayTransit(boolean requested) throws LoginRejectException {
+        if (!requested || security.complete()) {
+            return requested;
+        }
+        if (securityProgress) {
+            return false;
+        }
+        // ends the login: 02/01
+        throw new LoginRejectException(LoginStatus.AUTHENTICATION_FAILURE, "transit asked before authentication finished");
+    }
+
+    /** Where the security negotiation stands (tests), null before {@link #identify}. */
+    SecurityNegotiation.State securityState() {
+        return security == null ? null : security.state();
+    }
+
+    /** "None", "CHAP/MD5", "CHAP/SHA-256 mutual", once the login is complete. */
+    String auth() {
+        return security == null ? SecurityNegotiation.NONE : security.summary();
+    }
+
     NegotiatedParameters result() {
         int fbl = Math.min(firstBurstLength, maxBurstLength);
         return new NegotiatedParameters(discovery, initiatorName, initiatorAlias, targetName, headerDigest, dataDigest,
                 initiatorMrdsl, settings.maxRecvDataSegmentLength(), maxBurstLength, fbl, immediateData, initialR2t,
-                maxOutstandingR2t, maxConnections, time2Wait, time2Retain, errorRecoveryLevel);
+                maxOutstandingR2t, maxConnections, time2Wait, time2Retain, errorRecoveryLevel, auth());
     }
 }

@@ -9,19 +9,30 @@ import org.jscsi.parser.login.LoginStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.jzram.target.auth.AccessPolicy;
+import io.jzram.target.auth.ChapValues;
+
 /**
  * Drives the login phase of one connection (RFC 7143 §6): reads Login Requests, checks their
  * header (opcode, version, CSG/NSG/T/C, ISID), gathers text spread over several PDUs (C bit,
  * answered with empty responses), lets {@link LoginNegotiator} answer the keys, and moves through
  * the stages SecurityNegotiation (0) → LoginOperationalNegotiation (1) → FullFeaturePhase (3) as
- * the initiator asks with T=1. Skipping a stage is allowed (0 → 3, or starting at 1).
+ * the initiator asks with T=1. Skipping a stage is allowed (0 → 3, or starting at 1), except that an
+ * initiator the {@link AccessPolicy} makes authenticate cannot leave (or skip) the security stage
+ * before it has: we answer T=0 while the CHAP exchange goes on, and reject 02/01 a login that tries
+ * to go on without it (see {@link LoginNegotiator#mayTransit}).
  *
  * <p>On the request that enters full feature phase the session is opened (TSIH assigned, a normal
  * session attached to the SCSI layer) before the final response is sent, so that response already
  * carries the TSIH and the session's command window. Any failure is answered with a Login Response
  * carrying the status class/detail (02/00 initiator error, 02/03 not found, 02/07 missing
- * parameter, 02/0B invalid during login, 02/05 unsupported version, 03/00 target error, ...), after
- * which the caller closes the connection: an initiator is never left waiting.
+ * parameter, 02/0B invalid during login, 02/05 unsupported version, 02/01 authentication failure,
+ * 02/02 authorization failure, 03/00 target error, ...), after which the caller closes the
+ * connection: an initiator is never left waiting. Each reject is logged once here, with the
+ * initiator's name, its address and the reason; authentication and authorization failures at WARN.
+ * The initiator learns only the status. Neither the log nor the reason ever holds a secret, a
+ * CHAP response or a challenge ({@link TextParameters#toString()} hides CHAP_R and CHAP_C in the
+ * debug trace of the keys).
  *
  * <p>Runs on the connection's reader thread; the login timeout is enforced by its watchdog, which
  * closes the socket.
@@ -62,11 +73,12 @@ final class LoginPhase {
     private int itt;
     private int stage = -1;
 
-    LoginPhase(IscsiConnection conn, PduReader in, PduWriter out, IscsiServerSettings settings, SessionOpener opener) {
+    LoginPhase(IscsiConnection conn, PduReader in, PduWriter out, IscsiServerSettings settings, AccessPolicy policy,
+            SessionOpener opener) {
         this.conn = conn;
         this.in = in;
         this.out = out;
-        this.negotiator = new LoginNegotiator(settings);
+        this.negotiator = new LoginNegotiator(settings, policy);
         this.opener = opener;
         out.setWindow(window);
     }
@@ -154,15 +166,16 @@ final class LoginPhase {
                     }
                 }
                 TextParameters answer = negotiator.negotiate(keys, stage);
-                LOG.debug("{}: login stage {} T={} NSG={} keys {} -> {}", conn, stage, transit, nsg, keys, answer);
-                if (transit && nsg == 3) {
+                boolean go = negotiator.mayTransit(transit);
+                LOG.debug("{}: login stage {} T={} NSG={} keys {} -> T={} {}", conn, stage, transit, nsg, keys, go, answer);
+                if (go && nsg == 3) {
                     NegotiatedParameters params = negotiator.result();
                     IscsiSession session = opener.open(params, isid, tsih, window.cmdSn, conn);
                     out.setWindow(session);
                     respond(true, 3, session.tsih, answer.encode());
                     return session;
                 }
-                if (transit) {
+                if (go) {
                     respond(true, nsg, tsih, answer.encode());
                     stage = nsg;
                 } else {
@@ -181,8 +194,14 @@ final class LoginPhase {
     }
 
     private void reject(LoginRejectException e) throws IOException {
-        LOG.info("{}: login rejected {}/{} ({}): {}", conn, String.format("%02x", e.statusClass()),
-                String.format("%02x", e.statusDetail()), e.status(), e.getMessage());
+        // the one log line of a failed login; the reason never holds a secret or a response
+        String who = negotiator.initiatorName() == null ? "an unnamed initiator" : ChapValues.printable(negotiator.initiatorName());
+        String status = String.format("%02x/%02x", e.statusClass(), e.statusDetail());
+        if (e.status() == LoginStatus.AUTHENTICATION_FAILURE || e.status() == LoginStatus.AUTHORIZATION_FAILURE) {
+            LOG.warn("{}: login of {} rejected {} ({}): {}", conn, who, status, e.status(), e.getMessage());
+        } else {
+            LOG.info("{}: login of {} rejected {} ({}): {}", conn, who, status, e.status(), e.getMessage());
+        }
         byte[] bhs = TargetPdus.loginResponse(false, false, Math.max(stage, 0), 0, isid, tsih, itt, e.statusClass(),
                 e.statusDetail());
         out.send(List.of(new PduWriter.Out(bhs, null, PduWriter.Sn.ADVANCE)));
@@ -190,5 +209,10 @@ final class LoginPhase {
 
     String initiatorName() {
         return negotiator.initiatorName();
+    }
+
+    /** How the initiator authenticated ("None", "CHAP/MD5", ...). */
+    String auth() {
+        return negotiator.auth();
     }
 }

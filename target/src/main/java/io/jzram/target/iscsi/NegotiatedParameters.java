@@ -6,6 +6,7 @@ package io.jzram.target.iscsi;
  *
  * @param initiatorMaxRecvDataSegmentLength the initiator's declared limit: every PDU we send carries at most this much data
  * @param targetMaxRecvDataSegmentLength our declared limit: what we accept
+ * @param auth how the initiator authenticated: "None", "CHAP/MD5", "CHAP/SHA-256 mutual", ...
  */
 record NegotiatedParameters(
         boolean discovery,
@@ -24,4 +25,5 @@ record NegotiatedParameters(
         int maxConnections,
         int defaultTime2Wait,
         int defaultTime2Retain,
-        int errorRecoveryLevel) {}
+        int errorRecoveryLevel,
+        String auth) {}

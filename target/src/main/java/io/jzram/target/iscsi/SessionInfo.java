@@ -16,6 +16,15 @@ import java.time.Instant;
  * @param bytesOut bytes sent
  * @param commands SCSI commands received
  * @param activeTasks SCSI commands accepted and not yet answered
+ * @param auth how the initiator authenticated: "None", or "CHAP/" and the digest ("CHAP/MD5",
+ *     "CHAP/SHA-256", ...) followed by " mutual" when the target proved itself too
  */
 public record SessionInfo(String initiatorName, String isid, int tsih, SocketAddress remote, Instant since,
-        boolean discovery, long bytesIn, long bytesOut, long commands, int activeTasks) {}
+        boolean discovery, long bytesIn, long bytesOut, long commands, int activeTasks, String auth) {
+
+    /** A session that did not authenticate ({@code auth} "None"). */
+    public SessionInfo(String initiatorName, String isid, int tsih, SocketAddress remote, Instant since,
+            boolean discovery, long bytesIn, long bytesOut, long commands, int activeTasks) {
+        this(initiatorName, isid, tsih, remote, since, discovery, bytesIn, bytesOut, commands, activeTasks, "None");
+    }
+}

@@ -76,8 +76,21 @@ final class TextParameters {
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    /** Keys whose values never go into a log: CHAP responses, and challenges (with them, an offline guess of the secret). */
+    private static boolean hidden(String key) {
+        return key.equals("CHAP_R") || key.equals("CHAP_C");
+    }
+
+    /** For logs: the pairs, with the values of CHAP_R and CHAP_C hidden. */
     @Override
     public String toString() {
-        return pairs.toString();
+        StringBuilder sb = new StringBuilder("[");
+        for (Pair p : pairs) {
+            if (sb.length() > 1) {
+                sb.append(", ");
+            }
+            sb.append(p.key).append('=').append(hidden(p.key) ? "(hidden)" : p.value);
+        }
+        return sb.append(']').toString();
     }
 }

@@ -41,9 +41,21 @@ final class ExternalTools {
 
     /** Runs a command with a time limit; kills it (by its own process handle) when over time. */
     static Result run(Duration limit, List<String> command) throws IOException, InterruptedException {
+        return run(limit, command, java.util.Map.of());
+    }
+
+    /**
+     * The same with environment variables set (and every inherited {@code LIBISCSI_CHAP_*} removed):
+     * how secrets reach libiscsi's tools, never as command arguments.
+     */
+    static Result run(Duration limit, List<String> command, java.util.Map<String, String> env)
+            throws IOException, InterruptedException {
         Path out = Files.createTempFile("jzram-tool", ".out");
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
+            pb.environment().keySet().removeIf(k -> k.startsWith("LIBISCSI_CHAP_"));
+            pb.environment().putAll(env);
+            Process p = pb.start();
             if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
                 p.waitFor(5, TimeUnit.SECONDS);

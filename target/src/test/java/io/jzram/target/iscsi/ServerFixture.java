@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 
+import io.jzram.target.auth.AccessPolicy;
 import io.jzram.target.iscsi.testinit.RamDiskCommandSet;
 import io.jzram.target.iscsi.testinit.TestInitiator;
 
@@ -31,12 +32,21 @@ final class ServerFixture implements AutoCloseable {
     }
 
     ServerFixture(int diskBytes, UnaryOperator<IscsiServerSettings> tweak) throws IOException {
+        this(diskBytes, tweak, AccessPolicy.OPEN);
+    }
+
+    /** A server that asks {@code policy} who may log in. */
+    ServerFixture(AccessPolicy policy) throws IOException {
+        this(64 * 1024 * 1024, s -> s, policy);
+    }
+
+    ServerFixture(int diskBytes, UnaryOperator<IscsiServerSettings> tweak, AccessPolicy policy) throws IOException {
         disk = new RamDiskCommandSet(diskBytes);
         IscsiServerSettings s = IscsiServerSettings.defaults()
                 .withListen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
                 .withTargetName(IQN)
                 .withNopIn(Duration.ofSeconds(30), Duration.ofSeconds(30));
-        server = new IscsiServer(tweak.apply(s), disk);
+        server = new IscsiServer(tweak.apply(s), disk, policy);
         server.start();
     }
 
