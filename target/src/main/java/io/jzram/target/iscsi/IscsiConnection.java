@@ -97,6 +97,11 @@ final class IscsiConnection {
         return session;
     }
 
+    /** The server's bounded count of pre-login trouble lines: -1 means log at debug only (see {@link LogThrottle#admit}). */
+    long troubleLine() {
+        return server.troubleLine();
+    }
+
     long bytesIn() {
         return in.bytesRead();
     }
@@ -179,9 +184,17 @@ final class IscsiConnection {
                     p.headerDigest() ? "CRC32C" : "None", p.dataDigest() ? "CRC32C" : "None",
                     p.initiatorMaxRecvDataSegmentLength(), p.targetMaxRecvDataSegmentLength(), p.firstBurstLength(),
                     p.maxBurstLength(), p.immediateData(), p.initialR2t(), p.maxOutstandingR2t());
+            in.fullSize();
+            out.fullSize();
             fullFeaturePhase(s);
         } catch (MalformedPduException e) {
-            LOG.warn("{}: malformed PDU ({}): {}; closing the connection", this, e.kind(), e.getMessage());
+            long suppressed = session == null ? server.troubleLine() : 0; // before login: bounded, a client may loop
+            if (suppressed >= 0) {
+                LOG.warn("{}: malformed PDU ({}): {}; closing the connection{}", this, e.kind(), e.getMessage(),
+                        LogThrottle.more(suppressed));
+            } else {
+                LOG.debug("{}: malformed PDU ({}): {}; closing the connection", this, e.kind(), e.getMessage());
+            }
             rejectMalformed(e);
         } catch (EOFException | ClosedChannelException e) {
             LOG.debug("{}: closed: {}", this, e.toString());
@@ -437,7 +450,12 @@ final class IscsiConnection {
                 IscsiSession s = session;
                 if (s == null) {
                     if (now - startNanos > login) {
-                        LOG.info("{}: login not finished within {}; closing", this, settings.loginTimeout());
+                        long suppressed = server.troubleLine();
+                        if (suppressed >= 0) {
+                            LOG.info("{}: login not finished within {}; closing{}", this, settings.loginTimeout(), LogThrottle.more(suppressed));
+                        } else {
+                            LOG.debug("{}: login not finished within {}; closing", this, settings.loginTimeout());
+                        }
                         close();
                     }
                     continue;

@@ -21,6 +21,7 @@ import org.jscsi.parser.login.LoginStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.jzram.core.concurrent.GuardedBy;
 import io.jzram.target.auth.AccessControl;
 import io.jzram.target.auth.AccessPolicy;
 import io.jzram.target.scsi.ItNexus;
@@ -66,12 +67,23 @@ public final class IscsiServer implements AutoCloseable {
     private final AtomicLong connectionIds = new AtomicLong();
     private final AtomicLong nexusIds = new AtomicLong();
 
-    /** Every connection from accept to the end of its teardown. */
-    private final Set<IscsiConnection> connections = ConcurrentHashMap.newKeySet();
-    /** Live sessions by TSIH. Guarded by {@link #sessionLock} for allocation; read lock-free. */
+    /** Every connection from accept to the end of its teardown, with its place in {@link #admission}. */
+    private final Map<IscsiConnection, ConnectionAdmission.Ticket> connections = new ConcurrentHashMap<>();
+    /** The connection caps, asked before anything is built for an accepted connection. */
+    private final ConnectionAdmission admission;
+    /** Connections refused by the caps: a few lines a minute, the rest counted. */
+    private final LogThrottle refusedLog = new LogThrottle(5, TimeUnit.SECONDS.toNanos(60));
+    /**
+     * Trouble before or during login (malformed PDUs, rejected logins, login time-outs): a client
+     * in a loop must not flood the log, so at most 20 lines a minute pass, the rest are counted.
+     */
+    private final LogThrottle troubleLog = new LogThrottle(20, TimeUnit.SECONDS.toNanos(60));
+    /** Live sessions by TSIH. Read lock-free; allocation of a TSIH under {@link #sessionLock}. */
+    @GuardedBy("sessionLock") // writes
     private final Map<Integer, IscsiConnection> sessions = new ConcurrentHashMap<>();
     private final Object sessionLock = new Object();
-    /** Next TSIH to try (1..65535). Guarded by {@link #sessionLock}. */
+    /** Next TSIH to try (1..65535). */
+    @GuardedBy("sessionLock")
     private int nextTsih = 1;
 
     /** Guards start/stop transitions. */
@@ -94,6 +106,7 @@ public final class IscsiServer implements AutoCloseable {
         this.settings = settings;
         this.commandSet = commandSet;
         this.accessPolicy = accessPolicy;
+        this.admission = new ConnectionAdmission(settings.maxConnections(), settings.maxConnectionsPerAddress());
     }
 
     public AccessPolicy accessPolicy() {
@@ -169,7 +182,7 @@ public final class IscsiServer implements AutoCloseable {
             }
             dropAllConnections();
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_WAIT_MILLIS);
-            for (IscsiConnection c : connections.toArray(IscsiConnection[]::new)) {
+            for (IscsiConnection c : connections.keySet().toArray(IscsiConnection[]::new)) {
                 long left = deadline - System.nanoTime();
                 try {
                     c.finished.get(Math.max(left, 1), TimeUnit.NANOSECONDS);
@@ -215,11 +228,15 @@ public final class IscsiServer implements AutoCloseable {
                 }
                 continue;
             }
+            ConnectionAdmission.Ticket ticket = admit(ch);
+            if (ticket == null) {
+                continue; // refused: closed, nothing built
+            }
             try {
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 ch.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
                 IscsiConnection c = new IscsiConnection(connectionIds.incrementAndGet(), this, ch, settings);
-                connections.add(c);
+                connections.put(c, ticket);
                 LOG.debug("{}: accepted", c);
                 c.start();
                 if (stopping) {
@@ -227,6 +244,7 @@ public final class IscsiServer implements AutoCloseable {
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.warn("setting up an accepted connection failed", e);
+                ticket.release();
                 try {
                     ch.close();
                 } catch (IOException ignored) {
@@ -234,6 +252,49 @@ public final class IscsiServer implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Asks the connection caps about an accepted connection. Refused: the socket is closed at once
+     * (the client sees its connection reset or closed before any PDU; there is no iSCSI way to
+     * refuse before a login), the refusal logged at a bounded rate, and null returned.
+     */
+    private ConnectionAdmission.Ticket admit(SocketChannel ch) {
+        InetAddress source = null;
+        try {
+            if (ch.getRemoteAddress() instanceof InetSocketAddress a) {
+                source = a.getAddress();
+            }
+        } catch (IOException e) {
+            // the peer is gone already: count it under no address, it is closed soon enough
+        }
+        ConnectionAdmission.Decision d = admission.admit(source == null ? InetAddress.getLoopbackAddress() : source);
+        if (d.admitted()) {
+            return d.ticket();
+        }
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // closing a refused connection: nothing more to do
+        }
+        String why = d.refusal() == ConnectionAdmission.Refusal.TOTAL
+                ? admission.max() + " connections already (max_connections)"
+                : admission.perAddress() + " connections from that address already (max_connections_per_address)";
+        long suppressed = refusedLog.admit();
+        if (suppressed >= 0) {
+            LOG.warn("refused a connection from {}: {}{}", source == null ? "?" : source.getHostAddress(), why, LogThrottle.more(suppressed));
+        } else {
+            LOG.debug("refused a connection from {}: {}", source, why);
+        }
+        return null;
+    }
+
+    /**
+     * The throttle of pre-login trouble lines (see {@link #troubleLog}): -1 to log at debug only,
+     * else the count of lines suppressed since the last one.
+     */
+    long troubleLine() {
+        return troubleLog.admit();
     }
 
     // ------------------------------------------------------------------ for connections
@@ -324,12 +385,15 @@ public final class IscsiServer implements AutoCloseable {
     }
 
     void connectionClosed(IscsiConnection c) {
-        connections.remove(c);
+        ConnectionAdmission.Ticket ticket = connections.remove(c);
+        if (ticket != null) {
+            ticket.release();
+        }
     }
 
     /** Closes every connection (stop, TARGET COLD RESET). */
     void dropAllConnections() {
-        for (IscsiConnection c : connections.toArray(IscsiConnection[]::new)) {
+        for (IscsiConnection c : connections.keySet().toArray(IscsiConnection[]::new)) {
             c.close();
         }
     }

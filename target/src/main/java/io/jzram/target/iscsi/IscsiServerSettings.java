@@ -29,6 +29,8 @@ import java.util.Objects;
  * @param commandWindow how many non-immediate commands a session may have outstanding (MaxCmdSN - ExpCmdSN + 1)
  * @param maxTransferLength the largest expected data transfer length of one command we accept
  * @param crc32c whether we accept CRC32C header and data digests
+ * @param maxConnections TCP connections at once, logged in or not; more are closed at accept
+ * @param maxConnectionsPerAddress the same from one source address (at most maxConnections)
  */
 public record IscsiServerSettings(
         InetSocketAddress listen,
@@ -46,9 +48,17 @@ public record IscsiServerSettings(
         boolean initialR2t,
         int commandWindow,
         int maxTransferLength,
-        boolean crc32c) {
+        boolean crc32c,
+        int maxConnections,
+        int maxConnectionsPerAddress) {
 
     public static final int DEFAULT_PORT = 3260;
+    /**
+     * Connection caps: far above what initiators use (open-iscsi opens one connection per session,
+     * a host one session per target portal and interface), far below what exhausts the server.
+     */
+    public static final int DEFAULT_MAX_CONNECTIONS = 1024;
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 64;
     static final int MAX_24BIT = (1 << 24) - 1;
 
     public IscsiServerSettings {
@@ -70,6 +80,8 @@ public record IscsiServerSettings(
         range("maxOutstandingR2t", maxOutstandingR2t, 1, 65535);
         range("commandWindow", commandWindow, 1, 1 << 20);
         range("maxTransferLength", maxTransferLength, 512, Integer.MAX_VALUE);
+        range("maxConnections", maxConnections, 1, 65535);
+        range("maxConnectionsPerAddress", maxConnectionsPerAddress, 1, maxConnections);
         positive("nopInInterval", nopInInterval);
         positive("nopInTimeout", nopInTimeout);
         positive("loginTimeout", loginTimeout);
@@ -90,7 +102,8 @@ public record IscsiServerSettings(
     /**
      * Defaults: 127.0.0.1:3260, MaxRecvDataSegmentLength 256 KiB, MaxBurstLength 1 MiB,
      * FirstBurstLength 256 KiB, MaxOutstandingR2T 8, window 128, at most 16 MiB per command (the
-     * command set advertises 8 MiB as MAXIMUM TRANSFER LENGTH), NOP-In after 5 s idle, 15 s to answer.
+     * command set advertises 8 MiB as MAXIMUM TRANSFER LENGTH), NOP-In after 5 s idle, 15 s to answer,
+     * 1024 connections at once and 64 from one address.
      */
     public static IscsiServerSettings defaults() {
         return new IscsiServerSettings(
@@ -111,7 +124,9 @@ public record IscsiServerSettings(
                 // Must cover the MAXIMUM TRANSFER LENGTH the SCSI layer advertises in VPD page B0h
                 // (65536 blocks of 512 bytes), or an initiator that trusts the page gets its command refused.
                 32 * 1024 * 1024,
-                true);
+                true,
+                DEFAULT_MAX_CONNECTIONS,
+                DEFAULT_MAX_CONNECTIONS_PER_ADDRESS);
     }
 
     /** {@code iqn.2026-11.io.jzram:<hostname>}, the host name lower-cased and reduced to the characters an IQN allows. */
@@ -132,49 +147,56 @@ public record IscsiServerSettings(
     public IscsiServerSettings withListen(InetSocketAddress v) {
         return new IscsiServerSettings(v, advertisedPortals, targetName, portalGroupTag, nopInInterval, nopInTimeout,
                 loginTimeout, maxRecvDataSegmentLength, maxBurstLength, firstBurstLength, maxOutstandingR2t,
-                immediateData, initialR2t, commandWindow, maxTransferLength, crc32c);
+                immediateData, initialR2t, commandWindow, maxTransferLength, crc32c, maxConnections, maxConnectionsPerAddress);
     }
 
     public IscsiServerSettings withAdvertisedPortals(List<InetSocketAddress> v) {
         return new IscsiServerSettings(listen, v, targetName, portalGroupTag, nopInInterval, nopInTimeout,
                 loginTimeout, maxRecvDataSegmentLength, maxBurstLength, firstBurstLength, maxOutstandingR2t,
-                immediateData, initialR2t, commandWindow, maxTransferLength, crc32c);
+                immediateData, initialR2t, commandWindow, maxTransferLength, crc32c, maxConnections, maxConnectionsPerAddress);
     }
 
     public IscsiServerSettings withTargetName(String v) {
         return new IscsiServerSettings(listen, advertisedPortals, v, portalGroupTag, nopInInterval, nopInTimeout,
                 loginTimeout, maxRecvDataSegmentLength, maxBurstLength, firstBurstLength, maxOutstandingR2t,
-                immediateData, initialR2t, commandWindow, maxTransferLength, crc32c);
+                immediateData, initialR2t, commandWindow, maxTransferLength, crc32c, maxConnections, maxConnectionsPerAddress);
     }
 
     public IscsiServerSettings withNopIn(Duration interval, Duration timeout) {
         return new IscsiServerSettings(listen, advertisedPortals, targetName, portalGroupTag, interval, timeout,
                 loginTimeout, maxRecvDataSegmentLength, maxBurstLength, firstBurstLength, maxOutstandingR2t,
-                immediateData, initialR2t, commandWindow, maxTransferLength, crc32c);
+                immediateData, initialR2t, commandWindow, maxTransferLength, crc32c, maxConnections, maxConnectionsPerAddress);
     }
 
     public IscsiServerSettings withLoginTimeout(Duration v) {
         return new IscsiServerSettings(listen, advertisedPortals, targetName, portalGroupTag, nopInInterval,
                 nopInTimeout, v, maxRecvDataSegmentLength, maxBurstLength, firstBurstLength, maxOutstandingR2t,
-                immediateData, initialR2t, commandWindow, maxTransferLength, crc32c);
+                immediateData, initialR2t, commandWindow, maxTransferLength, crc32c, maxConnections, maxConnectionsPerAddress);
     }
 
     /** Data-path limits: what we declare as MaxRecvDataSegmentLength and offer as MaxBurstLength, FirstBurstLength, MaxOutstandingR2T. */
     public IscsiServerSettings withBursts(int maxRecvDataSegmentLength, int maxBurstLength, int firstBurstLength, int maxOutstandingR2t) {
         return new IscsiServerSettings(listen, advertisedPortals, targetName, portalGroupTag, nopInInterval,
                 nopInTimeout, loginTimeout, maxRecvDataSegmentLength, maxBurstLength, firstBurstLength,
-                maxOutstandingR2t, immediateData, initialR2t, commandWindow, maxTransferLength, crc32c);
+                maxOutstandingR2t, immediateData, initialR2t, commandWindow, maxTransferLength, crc32c, maxConnections, maxConnectionsPerAddress);
     }
 
     public IscsiServerSettings withUnsolicitedData(boolean immediateData, boolean initialR2t) {
         return new IscsiServerSettings(listen, advertisedPortals, targetName, portalGroupTag, nopInInterval,
                 nopInTimeout, loginTimeout, maxRecvDataSegmentLength, maxBurstLength, firstBurstLength,
-                maxOutstandingR2t, immediateData, initialR2t, commandWindow, maxTransferLength, crc32c);
+                maxOutstandingR2t, immediateData, initialR2t, commandWindow, maxTransferLength, crc32c, maxConnections, maxConnectionsPerAddress);
     }
 
     public IscsiServerSettings withCommandWindow(int v) {
         return new IscsiServerSettings(listen, advertisedPortals, targetName, portalGroupTag, nopInInterval,
                 nopInTimeout, loginTimeout, maxRecvDataSegmentLength, maxBurstLength, firstBurstLength,
-                maxOutstandingR2t, immediateData, initialR2t, v, maxTransferLength, crc32c);
+                maxOutstandingR2t, immediateData, initialR2t, v, maxTransferLength, crc32c, maxConnections, maxConnectionsPerAddress);
+    }
+
+    /** The connection caps: at most {@code max} at once, {@code perAddress} from one source address. */
+    public IscsiServerSettings withConnectionLimits(int max, int perAddress) {
+        return new IscsiServerSettings(listen, advertisedPortals, targetName, portalGroupTag, nopInInterval,
+                nopInTimeout, loginTimeout, maxRecvDataSegmentLength, maxBurstLength, firstBurstLength,
+                maxOutstandingR2t, immediateData, initialR2t, commandWindow, maxTransferLength, crc32c, max, perAddress);
     }
 }

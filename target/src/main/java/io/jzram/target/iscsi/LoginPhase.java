@@ -96,7 +96,13 @@ final class LoginPhase {
             if (opcode != Bhs.OP_LOGIN_REQ) {
                 in.skipData();
                 if (first) {
-                    LOG.info("{}: first PDU is opcode 0x{}, not a Login Request; closing", conn, Integer.toHexString(opcode));
+                    long suppressed = conn.troubleLine();
+                    if (suppressed >= 0) {
+                        LOG.info("{}: first PDU is opcode 0x{}, not a Login Request; closing{}", conn, Integer.toHexString(opcode),
+                                LogThrottle.more(suppressed));
+                    } else {
+                        LOG.debug("{}: first PDU is opcode 0x{}, not a Login Request; closing", conn, Integer.toHexString(opcode));
+                    }
                     return null;
                 }
                 reject(new LoginRejectException(LoginStatus.INVALID_DURING_LOGIN,
@@ -197,10 +203,14 @@ final class LoginPhase {
         // the one log line of a failed login; the reason never holds a secret or a response
         String who = negotiator.initiatorName() == null ? "an unnamed initiator" : ChapValues.printable(negotiator.initiatorName());
         String status = String.format("%02x/%02x", e.statusClass(), e.statusDetail());
-        if (e.status() == LoginStatus.AUTHENTICATION_FAILURE || e.status() == LoginStatus.AUTHORIZATION_FAILURE) {
-            LOG.warn("{}: login of {} rejected {} ({}): {}", conn, who, status, e.status(), e.getMessage());
+        // Bounded: a client that logs in wrongly in a loop gets 20 lines a minute, the rest counted in the next.
+        long suppressed = conn.troubleLine();
+        if (suppressed < 0) {
+            LOG.debug("{}: login of {} rejected {} ({}): {}", conn, who, status, e.status(), e.getMessage());
+        } else if (e.status() == LoginStatus.AUTHENTICATION_FAILURE || e.status() == LoginStatus.AUTHORIZATION_FAILURE) {
+            LOG.warn("{}: login of {} rejected {} ({}): {}{}", conn, who, status, e.status(), e.getMessage(), LogThrottle.more(suppressed));
         } else {
-            LOG.info("{}: login of {} rejected {} ({}): {}", conn, who, status, e.status(), e.getMessage());
+            LOG.info("{}: login of {} rejected {} ({}): {}{}", conn, who, status, e.status(), e.getMessage(), LogThrottle.more(suppressed));
         }
         byte[] bhs = TargetPdus.loginResponse(false, false, Math.max(stage, 0), 0, isid, tsih, itt, e.statusClass(),
                 e.statusDetail());

@@ -36,7 +36,15 @@ final class PduReader {
      * read system call instead of one or two per PDU. Segments of at least {@link #DIRECT_READ}
      * bytes still missing bypass it and are read straight into their destination.
      */
-    private final ByteBuffer inbuf = ByteBuffer.allocateDirect(64 * 1024).limit(0);
+    private ByteBuffer inbuf = ByteBuffer.allocateDirect(LOGIN_READ_AHEAD).limit(0);
+    /** Read-ahead in full feature phase. */
+    private static final int READ_AHEAD = 64 * 1024;
+    /**
+     * Read-ahead of a connection that has not logged in (login PDUs are one header and a few
+     * hundred bytes of text): a client that opens connections and never logs in costs the server
+     * little until {@link #fullSize}.
+     */
+    private static final int LOGIN_READ_AHEAD = 1024;
     private static final int DIRECT_READ = 16 * 1024;
     private final CRC32C crc = new CRC32C();
     private ByteBuffer discard;
@@ -54,6 +62,20 @@ final class PduReader {
     PduReader(ScatteringByteChannel channel, int maxDataSegmentLength) {
         this.channel = channel;
         this.maxDataSegmentLength = maxDataSegmentLength;
+    }
+
+    /** Login is over: the read-ahead grows to its full-feature size, keeping the bytes it holds. */
+    void fullSize() {
+        if (inbuf.capacity() < READ_AHEAD) {
+            ByteBuffer bigger = ByteBuffer.allocateDirect(READ_AHEAD);
+            bigger.put(inbuf).flip();
+            inbuf = bigger;
+        }
+    }
+
+    /** The read-ahead's size now (1 KiB before login, 64 KiB after {@link #fullSize}). */
+    int readAheadCapacity() {
+        return inbuf.capacity();
     }
 
     void setDigests(boolean header, boolean data) {

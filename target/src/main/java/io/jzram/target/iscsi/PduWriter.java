@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.GatheringByteChannel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
@@ -53,6 +54,11 @@ final class PduWriter {
     }
 
     private static final int SCRATCH = 64 * 1024;
+    /**
+     * Scratch of a connection that has not logged in: a login answer is one header at a time, and a
+     * client that opens connections and never logs in must cost the server little ({@link #fullSize}).
+     */
+    private static final int LOGIN_SCRATCH = 2 * 1024;
     private static final int MAX_IOV = 512;
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(4);
 
@@ -65,7 +71,8 @@ final class PduWriter {
      */
     private final ReentrantLock lock = new ReentrantLock();
 
-    private final ByteBuffer scratch = ByteBuffer.allocateDirect(SCRATCH);
+    @GuardedBy("lock")
+    private ByteBuffer scratch = ByteBuffer.allocateDirect(LOGIN_SCRATCH);
     private final ByteBuffer[] iov = new ByteBuffer[MAX_IOV];
     /**
      * {@code views[i]} is a view of {@link #scratch} kept for iov slot {@code i}, repositioned on
@@ -90,6 +97,29 @@ final class PduWriter {
 
     void setWindow(Window window) {
         this.window = window;
+    }
+
+    /** The scratch buffer's size now (2 KiB before login, 64 KiB after {@link #fullSize}). */
+    int scratchCapacity() {
+        lock.lock();
+        try {
+            return scratch.capacity();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Login is over: the scratch buffer grows to its full-feature size (whole batches of Data-In headers). */
+    void fullSize() {
+        lock.lock();
+        try {
+            if (scratch.capacity() < SCRATCH) {
+                scratch = ByteBuffer.allocateDirect(SCRATCH);
+                Arrays.fill(views, null); // views of the old buffer
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Takes effect for PDUs sent after the call (the last Login Response is sent before it). */
