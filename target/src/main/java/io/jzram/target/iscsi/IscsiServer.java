@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 import org.jscsi.parser.login.LoginStatus;
 import org.slf4j.Logger;
@@ -159,6 +160,26 @@ public final class IscsiServer implements AutoCloseable {
             }
         }
         return list;
+    }
+
+    /**
+     * Ends the normal sessions whose initiator {@code ended} picks, as an access list that no
+     * longer allows them does: each session's connection is closed (its tasks aborted, its nexus
+     * handle closed in the teardown, so its LUNs' holders are released); the initiator may try to
+     * log in again and the access policy decides. Discovery sessions are left alone. Returns how
+     * many sessions were ended; the teardowns finish in the background.
+     */
+    public int endSessions(Predicate<String> ended) {
+        int n = 0;
+        for (IscsiConnection c : sessions.values()) {
+            IscsiSession s = c.session();
+            if (s != null && !s.discovery() && ended.test(s.params.initiatorName())) {
+                LOG.info("{}: ending the session of {}: the access list no longer allows it", c, s.params.initiatorName());
+                c.close();
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Stops: unblocks accept, drops every connection, closes nexus handles, joins all threads. Idempotent. */
