@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import io.jzram.target.scsi.ScsiCommandSet;
 import io.jzram.target.scsi.ScsiResponse;
+import io.jzram.target.scsi.SenseData;
 
 /**
  * The SCSI data path of one connection: SCSI Command and Data-Out PDUs in, R2T, Data-In and SCSI
@@ -249,12 +250,7 @@ final class TaskEngine {
         t.writeData = null;
         pool.release(b);
         cleanupBeforeStatus(t);
-        byte[] sense = new byte[18];
-        sense[0] = 0x70;
-        sense[2] = 0x0b; // ABORTED COMMAND
-        sense[7] = 10;
-        sense[12] = (byte) (ascq >>> 8);
-        sense[13] = (byte) ascq;
+        byte[] sense = SenseData.of(SenseData.ABORTED_COMMAND, ascq >>> 8, ascq & 0xff);
         ByteBuffer data = ByteBuffer.allocate(2 + sense.length);
         data.putShort((short) sense.length).put(sense).flip();
         try {
