@@ -384,7 +384,7 @@ final class IscsiConnection {
         // Close session / close connection (the same with one connection per session): no further
         // commands come; tasks still waiting for data are aborted, executing ones finish first.
         if (engine != null) {
-            waitFor(engine.abortAll(t -> t.state.get() == ScsiTask.RECEIVING));
+            waitFor(engine.abortAll(t -> t.state() == ScsiTask.State.RECEIVING));
             waitFor(s.tasks.values().stream().map(t -> t.done).toList());
         }
         send(List.of(new PduWriter.Out(TargetPdus.logoutResponse(

@@ -1,6 +1,7 @@
 package io.jzram.target.iscsi;
 
 import java.net.SocketAddress;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,8 +25,9 @@ import io.jzram.target.scsi.ScsiCommandSet;
  *
  * <p>Concurrency: {@link #expCmdSn} is written only by the connection's reader thread and read by
  * any thread that sends a PDU; {@link #active} is incremented by the reader and decremented by
- * executor threads. The reader increments {@code active} before publishing the new ExpCmdSN and
- * {@link #maxCmdSn()} reads ExpCmdSN before {@code active}, so a racing sender can only ever see a
+ * whichever thread ends a task ({@link #leave}, once per task). The reader increments
+ * {@code active} before publishing the new ExpCmdSN and {@link #maxCmdSn()} reads ExpCmdSN before
+ * {@code active}, so a racing sender can only ever see a
  * MaxCmdSN that is too small (harmless: initiators ignore a decrease), never too large (which would
  * let an initiator send a command we then drop).
  */
@@ -41,7 +43,7 @@ final class IscsiSession implements PduWriter.Window {
     /** Null for discovery sessions. Closed once by the connection after all its tasks are gone. */
     final ScsiCommandSet.NexusHandle handle;
 
-    /** Live tasks by ITT: put by the reader, removed by whoever finishes the task. */
+    /** Live tasks by ITT: put by the reader, removed only by {@link #leave} (whoever ends the task). */
     final ConcurrentHashMap<Integer, ScsiTask> tasks = new ConcurrentHashMap<>();
 
     private volatile int expCmdSn;
@@ -80,7 +82,7 @@ final class IscsiSession implements PduWriter.Window {
     /**
      * Sequencing of a non-immediate PDU (reader thread only).
      *
-     * @param task true for a SCSI command (takes a window slot until {@link #taskFinished})
+     * @param task true for a SCSI command (takes a window slot until the task {@linkplain #leave leaves})
      * @return false if the PDU is out of window or out of order and must be dropped
      */
     boolean acceptNonImmediate(int cmdSn, boolean task) {
@@ -98,10 +100,45 @@ final class IscsiSession implements PduWriter.Window {
         return true;
     }
 
-    /** A non-immediate task left the session: its window slot is free again. */
-    void taskFinished(ScsiTask t) {
+    /**
+     * The part of a task's end that must happen before its status is sent: removes it from the task
+     * table (its ITT is the initiator's again) and frees its command-window slot (so the status
+     * carries the new MaxCmdSN). Runs its effects once per task, whoever calls it and however often
+     * (see {@link ScsiTask}); {@link #finish} calls it too, for tasks that send no status. Also for a
+     * task that never got into the table (a duplicate ITT): {@code remove(itt, t)} then leaves the
+     * task that holds the ITT alone.
+     */
+    void leave(ScsiTask t) {
+        if (!t.markLeft()) {
+            return; // already left
+        }
+        tasks.remove(t.itt, t);
         if (!t.immediate) {
             active.decrementAndGet();
+        }
+    }
+
+    /**
+     * Ends a task, the one way every task ends: {@link #leave} (if it has not yet), releases its
+     * buffers to {@code pool} and completes {@link ScsiTask#done}. Called by whoever owns the task
+     * when it reaches ABORTED or DONE (see {@link ScsiTask}); runs its effects once per task even if
+     * called again or from racing threads.
+     */
+    void finish(ScsiTask t, BufferPool pool) {
+        assert t.state().terminal() : "finishing " + t;
+        if (!t.markFinished()) {
+            return; // already finished
+        }
+        try {
+            leave(t);
+            ByteBuffer w = t.writeData;
+            ByteBuffer r = t.readData;
+            t.writeData = null;
+            t.readData = null;
+            pool.release(w);
+            pool.release(r);
+        } finally {
+            t.done.complete(null); // even if a release threw: nobody may wait for this task forever
         }
     }
 

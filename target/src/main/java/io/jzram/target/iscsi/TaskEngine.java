@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import io.jzram.target.scsi.ScsiCommandSet;
 import io.jzram.target.scsi.ScsiResponse;
+import io.jzram.target.scsi.SenseData;
 
 /**
  * The SCSI data path of one connection: SCSI Command and Data-Out PDUs in, R2T, Data-In and SCSI
@@ -114,8 +115,11 @@ final class TaskEngine {
         session.commands.incrementAndGet();
 
         if (itt == Bhs.RESERVED_TAG || session.tasks.putIfAbsent(itt, t) != null) {
+            // Ends here: never in the table, nobody else sees it; it ends ABORTED (its window slot
+            // is freed) and the initiator gets a Reject instead of a status.
             in.skipData();
-            session.taskFinished(t);
+            t.abort();
+            finish(t);
             conn.reject(ReasonCode.INVALID_PDU_FIELD, h);
             return;
         }
@@ -124,8 +128,7 @@ final class TaskEngine {
                 || dsl > params.firstBurstLength()) {
             LOG.debug("{}: refusing {} (edtl {}, dsl {})", conn, t, edtl, dsl);
             in.skipData();
-            t.state.set(ScsiTask.QUEUED);
-            failTask(t);
+            failTask(t); // ends with a Target Failure response, DONE
             return;
         }
         if (write && edtl > 0) {
@@ -186,7 +189,7 @@ final class TaskEngine {
         boolean fin = Bhs.finalBit(h);
         int len = in.dataLength();
         ScsiTask t = session.tasks.get(itt);
-        if (t == null || t.state.get() != ScsiTask.RECEIVING) {
+        if (t == null || t.state() != ScsiTask.State.RECEIVING) { // only the reader moves it out of RECEIVING
             // aborted or finished task (or an initiator bug): drop the data quietly
             LOG.debug("{}: Data-Out for unknown or aborted task itt={}", conn, Integer.toHexString(itt));
             in.skipData();
@@ -236,33 +239,28 @@ final class TaskEngine {
 
     /**
      * A Data-Out that does not fit its task (wrong DataSN, offset, length or TTT). The PDU is
-     * dropped, the task ends with CHECK CONDITION / ABORTED COMMAND and the connection goes on;
-     * further Data-Out for the task is dropped as data for an unknown task.
+     * dropped, the task ends with CHECK CONDITION / ABORTED COMMAND (DONE) and the connection goes
+     * on; further Data-Out for the task is dropped as data for an unknown task. If the send fails the
+     * task still ends (DONE) and the IOException closes the connection.
+     *
+     * @param ascq ASC in the high byte, ASCQ in the low byte
      */
     private void dataPhaseError(PduReader in, ScsiTask t, String what, int ascq) throws IOException {
         LOG.warn("{}: {} does not fit {}; failing the command", conn, what, t);
         in.skipData();
-        if (!t.state.compareAndSet(ScsiTask.RECEIVING, ScsiTask.RESPONDING)) {
-            return;
+        if (!t.failDataPhase()) {
+            return; // not receiving any more: whoever moved it on ends it
         }
-        ByteBuffer b = t.writeData;
-        t.writeData = null;
-        pool.release(b);
-        cleanupBeforeStatus(t);
-        byte[] sense = new byte[18];
-        sense[0] = 0x70;
-        sense[2] = 0x0b; // ABORTED COMMAND
-        sense[7] = 10;
-        sense[12] = (byte) (ascq >>> 8);
-        sense[13] = (byte) ascq;
+        session.leave(t); // before the status: see ScsiTask
+        byte[] sense = SenseData.of(SenseData.ABORTED_COMMAND, ascq >>> 8, ascq & 0xff);
         ByteBuffer data = ByteBuffer.allocate(2 + sense.length);
         data.putShort((short) sense.length).put(sense).flip();
         try {
             conn.send(List.of(new PduWriter.Out(TargetPdus.scsiResponse(TargetPdus.COMPLETED, 0x02, 0, 0, t.itt,
                     t.r2tSn), data, PduWriter.Sn.ADVANCE)));
         } finally {
-            t.state.set(ScsiTask.DONE);
-            t.done.complete(null);
+            t.finishSending();
+            finish(t);
         }
     }
 
@@ -296,15 +294,20 @@ final class TaskEngine {
     }
 
     private void queue(ScsiTask t) {
-        if (!t.state.compareAndSet(ScsiTask.RECEIVING, ScsiTask.QUEUED)) {
-            return;
+        if (!t.queue()) {
+            return; // not receiving any more: whoever moved it on ends it
         }
         executing.incrementAndGet();
         try {
             executor.execute(() -> execute(t));
-        } catch (RuntimeException e) { // executor shut down: the connection is going away
+        } catch (RuntimeException e) {
+            // Executor shut down: the connection is going away. The task ends ABORTED here, without a
+            // status, if we take it from QUEUED; should the executor have run it after all (an
+            // executor that throws after accepting), execute() won startExecuting() and ends it.
             executing.decrementAndGet();
-            abortNow(t);
+            if (t.abort() == ScsiTask.State.QUEUED) {
+                finish(t);
+            }
         }
     }
 
@@ -314,18 +317,13 @@ final class TaskEngine {
      * executing (its result is then dropped), after its status went out if it was already responding.
      */
     CompletableFuture<Void> abort(ScsiTask t) {
-        if (t.state.compareAndSet(ScsiTask.RECEIVING, ScsiTask.ABORTED)
-                || t.state.compareAndSet(ScsiTask.QUEUED, ScsiTask.ABORTED)) {
-            cleanup(t);
-            return t.done;
+        ScsiTask.State from = t.abort();
+        if (from == ScsiTask.State.RECEIVING || from == ScsiTask.State.QUEUED) {
+            finish(t); // ends here, ABORTED, no status
         }
-        t.state.compareAndSet(ScsiTask.EXECUTING, ScsiTask.ABORTED);
+        // EXECUTING: the executor ends it (ABORTED, no status) when the command set returns;
+        // null (RESPONDING or over): it ends on its own, DONE with its status
         return t.done;
-    }
-
-    private void abortNow(ScsiTask t) {
-        t.state.set(ScsiTask.ABORTED);
-        cleanup(t);
     }
 
     /** Aborts every task matching {@code which}; returns futures of their completion. */
@@ -339,99 +337,92 @@ final class TaskEngine {
         return waits;
     }
 
-    private void cleanup(ScsiTask t) {
-        session.tasks.remove(t.itt, t);
-        ByteBuffer b = t.writeData;
-        t.writeData = null;
-        pool.release(b);
-        session.taskFinished(t);
-        t.done.complete(null);
+    /** Ends a task that reached ABORTED or DONE: the one place every task ends (see ScsiTask). */
+    private void finish(ScsiTask t) {
+        session.finish(t, pool);
     }
 
-    /** A task refused before execution (too large, inconsistent flags): iSCSI response Target Failure. */
+    /**
+     * A task refused in its command PDU (too large, inconsistent flags): iSCSI response Target
+     * Failure. Ends DONE, also if the send fails (the IOException then closes the connection).
+     */
     private void failTask(ScsiTask t) throws IOException {
-        t.state.set(ScsiTask.RESPONDING);
-        cleanupBeforeStatus(t);
+        if (!t.failDataPhase()) {
+            // cannot happen: the task was created RECEIVING on this thread a moment ago and only the
+            // reader moves it out of RECEIVING; if it did, whoever moved it ends it
+            return;
+        }
+        session.leave(t); // before the status: see ScsiTask
         try {
             conn.send(List.of(new PduWriter.Out(TargetPdus.scsiResponse(TargetPdus.TARGET_FAILURE, 0, 0, 0, t.itt, 0),
                     null, PduWriter.Sn.ADVANCE)));
         } finally {
-            t.state.set(ScsiTask.DONE);
-            t.done.complete(null);
+            t.finishSending();
+            finish(t);
         }
-    }
-
-    private void cleanupBeforeStatus(ScsiTask t) {
-        // The initiator may reuse the ITT as soon as it sees the status, and the status should
-        // carry the freed window slot: both happen before the status is sent.
-        session.tasks.remove(t.itt, t);
-        session.taskFinished(t);
     }
 
     // ---------------------------------------------------------------- executor threads
 
     private void execute(ScsiTask t) {
-        if (!t.state.compareAndSet(ScsiTask.QUEUED, ScsiTask.EXECUTING)) {
-            executing.decrementAndGet();
-            return; // aborted while queued: the reader cleaned up (and released the buffers)
-        }
-        ByteBuffer dataIn = null;
-        ByteBuffer dataOut = t.writeData; // ours from here on: the reader no longer touches it
         try {
-            if (dataOut != null) {
-                dataOut.clear().limit(t.edtl);
+            if (!t.startExecuting()) {
+                return; // aborted while queued: the reader ended it (and released its buffers)
             }
-            if (t.read && t.edtl > 0) {
-                dataIn = pool.acquire(t.edtl);
-            }
-            ScsiResponse r;
-            try {
-                r = commandSet.execute(session.handle, t.lun, t.cdb, dataOut, dataIn);
-            } catch (RuntimeException e) {
-                LOG.error("{}: command set failed on {}", conn, t, e);
-                r = null;
-            }
-            if (dataIn != null) {
-                dataIn.clear().limit(t.edtl); // whatever the command set did with position and limit
-            }
-            if (!t.state.compareAndSet(ScsiTask.EXECUTING, ScsiTask.RESPONDING)) {
-                // aborted during execution: no status
-                t.writeData = null;
-                session.tasks.remove(t.itt, t);
-                session.taskFinished(t);
-                t.done.complete(null);
-                return;
-            }
-            List<PduWriter.Out> out = r == null
-                    ? List.of(new PduWriter.Out(TargetPdus.scsiResponse(TargetPdus.TARGET_FAILURE, 0, 0, 0, t.itt, 0),
-                            null, PduWriter.Sn.ADVANCE))
-                    : response(t, r, dataIn);
-            cleanupBeforeStatus(t);
-            try {
-                // other tasks queued or running: queue our response, let them run first and
-                // queue theirs, then one gathering write carries them all (PduWriter's group commit)
-                conn.send(out, COALESCE_RESPONSES && executing.get() > 1);
-            } catch (IOException e) {
-                LOG.debug("{}: status of {} not sent: {}", conn, t, e.toString());
-            }
-            t.state.set(ScsiTask.DONE);
-            t.done.complete(null);
+            run(t);
         } catch (Throwable e) {
+            // Ends ABORTED (if still executing) or DONE (if responding), and the connection closes.
+            // This thread owns the task in either state; finish does nothing if it already ran.
             LOG.error("{}: unexpected failure executing {}", conn, t, e);
-            session.tasks.remove(t.itt, t);
-            if (!t.done.isDone()) {
-                session.taskFinished(t);
-                t.done.complete(null);
+            if (t.abort() == null) {
+                t.finishSending();
             }
+            finish(t);
             conn.close();
         } finally {
-            pool.release(dataIn);
-            if (dataOut != null) {
-                t.writeData = null;
-                pool.release(dataOut);
-            }
             executing.decrementAndGet();
         }
+    }
+
+    /** Runs an EXECUTING task to its end (this thread owns it, see ScsiTask). */
+    private void run(ScsiTask t) {
+        ByteBuffer dataOut = t.writeData; // ours from here on: the reader no longer touches it
+        if (dataOut != null) {
+            dataOut.clear().limit(t.edtl);
+        }
+        ByteBuffer dataIn = null;
+        if (t.read && t.edtl > 0) {
+            dataIn = t.readData = pool.acquire(t.edtl);
+        }
+        ScsiResponse r;
+        try {
+            r = commandSet.execute(session.handle, t.lun, t.cdb, dataOut, dataIn);
+        } catch (RuntimeException e) {
+            LOG.error("{}: command set failed on {}", conn, t, e);
+            r = null; // answered with Target Failure below
+        }
+        if (dataIn != null) {
+            dataIn.clear().limit(t.edtl); // whatever the command set did with position and limit
+        }
+        if (!t.startResponding()) {
+            finish(t); // aborted during execution: ends here, ABORTED, no status
+            return;
+        }
+        List<PduWriter.Out> out = r == null
+                ? List.of(new PduWriter.Out(TargetPdus.scsiResponse(TargetPdus.TARGET_FAILURE, 0, 0, 0, t.itt, 0),
+                        null, PduWriter.Sn.ADVANCE))
+                : response(t, r, dataIn);
+        session.leave(t); // before the status: see ScsiTask
+        try {
+            // other tasks queued or running: queue our response, let them run first and
+            // queue theirs, then one gathering write carries them all (PduWriter's group commit)
+            conn.send(out, COALESCE_RESPONSES && executing.get() > 1);
+        } catch (IOException e) {
+            // the status is lost with the connection (send closed it); the task still ends DONE
+            LOG.debug("{}: status of {} not sent: {}", conn, t, e.toString());
+        }
+        t.finishSending();
+        finish(t); // after the send: the Data-In went out of t.readData
     }
 
     /** The Data-In PDUs and status for a finished command. */

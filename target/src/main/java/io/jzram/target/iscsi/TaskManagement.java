@@ -85,7 +85,7 @@ final class TaskManagement {
                     // already RESPONDING when the abort came finished on its own and sent its status:
                     // nothing was terminated, "task does not exist" (what LIO answers; libiscsi's
                     // AbortTaskSimpleAsync fails a target that answers both GOOD and "function complete").
-                    send(itt, t.state.get() == ScsiTask.ABORTED
+                    send(itt, t.state() == ScsiTask.State.ABORTED
                             ? ResponseCode.FUNCTION_COMPLETE : ResponseCode.TASK_DOES_NOT_EXIST);
                 });
             }

@@ -168,6 +168,8 @@ class RobustnessTest {
             assertThat(r.data()[2 + 2]).as("ABORTED COMMAND").isEqualTo((byte) 0x0b);
             assertThat(r.data()[2 + 12]).isEqualTo((byte) 0x4b);
             assertThat(r.data()[2 + 13]).isEqualTo((byte) 0x05);
+            assertThat(r.data()).as("the whole sense, as built by hand before SenseData.of")
+                    .containsExactly(0, 18, 0x70, 0, 0x0b, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0x4b, 0x05, 0, 0, 0, 0);
             // the rest of its data is dropped quietly; the connection goes on
             bad.send(TestInitiator.dataOutBhs(0, itt, r2t.int32(20), 1, 512, true, bad.expStatSn), new byte[512]);
             assertThat(f.disk.opcodes).doesNotContain(0x2a);
