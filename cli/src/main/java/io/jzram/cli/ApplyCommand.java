@@ -1,5 +1,6 @@
 package io.jzram.cli;
 
+import io.jzram.cli.server.Engine;
 import io.jzram.core.ZramRegistry;
 import io.jzram.config.Applier;
 import io.jzram.config.ApplyFailedException;

@@ -1,5 +1,6 @@
 package io.jzram.cli;
 
+import io.jzram.cli.server.Engine;
 import io.jzram.core.mem.Page;
 import io.jzram.cli.format.HumanSize;
 import io.jzram.core.ZramDevice;

@@ -1,5 +1,6 @@
 package io.jzram.cli;
 
+import io.jzram.cli.server.Engine;
 import io.jzram.core.ZramDevice;
 import io.jzram.core.ZramException;
 

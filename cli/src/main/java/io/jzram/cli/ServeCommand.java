@@ -1,5 +1,7 @@
 package io.jzram.cli;
 
+import io.jzram.cli.server.Engine;
+import io.jzram.cli.server.JzramServer;
 import io.jzram.core.ZramRegistry;
 import io.jzram.cli.control.ControlPaths;
 import io.jzram.cli.control.ControlServer;

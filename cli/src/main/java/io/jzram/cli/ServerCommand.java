@@ -1,5 +1,7 @@
 package io.jzram.cli;
 
+import io.jzram.cli.server.Engine;
+
 /**
  * A command that acts on a server's devices or target. Run from a client process it is sent,
  * as its argument vector, to the server over the control socket; inside a server it runs here.

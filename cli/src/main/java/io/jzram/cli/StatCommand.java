@@ -2,6 +2,7 @@ package io.jzram.cli;
 
 import io.jzram.cli.format.HumanSize;
 import io.jzram.cli.format.Table;
+import io.jzram.cli.server.Engine;
 import io.jzram.core.IoCounters;
 import io.jzram.core.IoStat;
 import io.jzram.core.MmStat;

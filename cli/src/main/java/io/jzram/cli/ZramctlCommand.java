@@ -1,6 +1,7 @@
 package io.jzram.cli;
 
 import io.jzram.cli.format.ZramctlColumn;
+import io.jzram.cli.server.Engine;
 import io.jzram.config.SizeParser;
 import io.jzram.core.DeviceSetup;
 import io.jzram.core.DeviceSetupException;

@@ -2,6 +2,7 @@ package io.jzram.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jzram.cli.server.JzramServer;
 import io.jzram.target.iscsi.IscsiServerSettings;
 import java.io.InputStream;
 import java.io.PrintWriter;

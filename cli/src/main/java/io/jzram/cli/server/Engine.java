@@ -1,4 +1,4 @@
-package io.jzram.cli;
+package io.jzram.cli.server;
 
 import io.jzram.config.RegistryOps;
 import io.jzram.config.ServerConfig;
