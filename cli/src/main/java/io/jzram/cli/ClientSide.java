@@ -9,7 +9,7 @@ import java.util.List;
  * with the client's permissions), not where the server runs. {@code apply FILE} sends the file's
  * content; {@code save-config FILE} writes the server's output to FILE.
  */
-interface ClientSide {
+public interface ClientSide {
 
     /**
      * What to send instead of the command line.

@@ -4,7 +4,7 @@ package io.jzram.cli;
  * A command failed with a message for the user: printed as {@code program: message} on stderr,
  * and the command exits with {@link #status()}.
  */
-final class Failure extends RuntimeException {
+public final class Failure extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final int status;
 
@@ -17,7 +17,7 @@ final class Failure extends RuntimeException {
         this.status = status;
     }
 
-    int status() {
+    public int status() {
         return status;
     }
 }

@@ -1,5 +1,7 @@
 package io.jzram.cli;
 
+import io.jzram.cli.dispatch.ClientDispatcher;
+import io.jzram.cli.dispatch.LocalDispatcher;
 import io.jzram.cli.shell.ScriptRunner;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -92,6 +94,11 @@ public final class JzramCommand implements Callable<Integer> {
 
     CliContext context() {
         return context;
+    }
+
+    /** The --control-socket option, or null when not given. */
+    public Path controlSocket() {
+        return controlSocket;
     }
 
     @Override

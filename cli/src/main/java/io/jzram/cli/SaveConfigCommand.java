@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
                     + "apply and serve --config read, to FILE (here, relative to the current directory; replaced "
                     + "atomically) or to stdout. Applying it to a fresh server and saving again gives the same file.",
         })
-final class SaveConfigCommand extends ServerCommand implements ClientSide {
+public final class SaveConfigCommand extends ServerCommand implements ClientSide {
     /** The largest file apply reads: far above any configuration, far below a control frame. */
     static final int MAX_FILE = 1 << 20;
 
@@ -65,7 +65,7 @@ final class SaveConfigCommand extends ServerCommand implements ClientSide {
      * Replaces {@code file} by {@code text} in one rename: readers see the old file or the new one,
      * never half of one. A new file gets the umask's permissions; a replaced one keeps its own.
      */
-    static void writeAtomically(Path file, String text) throws IOException {
+    public static void writeAtomically(Path file, String text) throws IOException {
         Path target = file.toAbsolutePath();
         Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid());
         try {
@@ -100,7 +100,7 @@ final class SaveConfigCommand extends ServerCommand implements ClientSide {
     }
 
     /** An I/O error as the C library says it. */
-    static String reason(IOException e) {
+    public static String reason(IOException e) {
         if (e instanceof NoSuchFileException) {
             return "No such file or directory";
         }

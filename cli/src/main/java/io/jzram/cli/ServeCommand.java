@@ -1,5 +1,7 @@
 package io.jzram.cli;
 
+import io.jzram.cli.dispatch.Dispatcher;
+import io.jzram.cli.dispatch.LocalDispatcher;
 import io.jzram.cli.server.Engine;
 import io.jzram.cli.server.JzramServer;
 import io.jzram.core.ZramRegistry;

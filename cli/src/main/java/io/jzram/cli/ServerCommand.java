@@ -6,7 +6,7 @@ import io.jzram.cli.server.Engine;
  * A command that acts on a server's devices or target. Run from a client process it is sent,
  * as its argument vector, to the server over the control socket; inside a server it runs here.
  */
-abstract class ServerCommand extends BaseCommand {
+public abstract class ServerCommand extends BaseCommand {
 
     Engine engine() {
         Engine engine = context().engine();

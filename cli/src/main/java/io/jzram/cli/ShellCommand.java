@@ -2,6 +2,9 @@ package io.jzram.cli;
 
 import io.jzram.cli.control.ControlPaths;
 import io.jzram.cli.control.NoServerException;
+import io.jzram.cli.dispatch.ClientDispatcher;
+import io.jzram.cli.dispatch.Dispatcher;
+import io.jzram.cli.dispatch.LocalDispatcher;
 import io.jzram.cli.shell.ScriptRunner;
 import io.jzram.cli.shell.Shell;
 import java.io.BufferedReader;

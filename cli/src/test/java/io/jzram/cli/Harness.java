@@ -1,5 +1,6 @@
 package io.jzram.cli;
 
+import io.jzram.cli.dispatch.LocalDispatcher;
 import io.jzram.cli.server.Engine;
 import io.jzram.core.ZramRegistry;
 import io.jzram.target.iscsi.SessionInfo;

@@ -2,9 +2,9 @@ package io.jzram.cli.server;
 
 import io.jzram.cli.CliContext;
 import io.jzram.cli.DeviceSpec;
-import io.jzram.cli.LocalDispatcher;
 import io.jzram.cli.Version;
 import io.jzram.cli.control.ControlServer;
+import io.jzram.cli.dispatch.LocalDispatcher;
 import io.jzram.config.Applier;
 import io.jzram.config.ApplyFailedException;
 import io.jzram.config.ConfigFile;

@@ -3,7 +3,7 @@ package io.jzram.cli.shell;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jzram.cli.CliContext;
-import io.jzram.cli.LocalDispatcher;
+import io.jzram.cli.dispatch.LocalDispatcher;
 import io.jzram.cli.server.Engine;
 import io.jzram.core.ZramDevice;
 import io.jzram.core.ZramRegistry;

@@ -1,7 +1,10 @@
-package io.jzram.cli;
+package io.jzram.cli.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jzram.cli.CliContext;
+import io.jzram.cli.Harness;
+import io.jzram.cli.Main;
 import io.jzram.cli.control.ControlServer;
 import java.io.InputStream;
 import java.io.PrintWriter;

@@ -1,4 +1,4 @@
-package io.jzram.cli;
+package io.jzram.cli.dispatch;
 
 import java.io.PrintWriter;
 import java.util.List;

@@ -1,5 +1,12 @@
-package io.jzram.cli;
+package io.jzram.cli.dispatch;
 
+import io.jzram.cli.CliContext;
+import io.jzram.cli.ClientSide;
+import io.jzram.cli.ExitCodes;
+import io.jzram.cli.Failure;
+import io.jzram.cli.JzramCommand;
+import io.jzram.cli.SaveConfigCommand;
+import io.jzram.cli.ServerCommand;
 import io.jzram.cli.control.ControlClient;
 import io.jzram.cli.control.ControlPaths;
 import io.jzram.cli.control.ControlProtocol;
@@ -68,7 +75,7 @@ public final class ClientDispatcher implements Dispatcher, Closeable {
             }
         }
         Path socket = fixedSocket != null ? fixedSocket
-                : ControlPaths.resolve(((JzramCommand) probe.getCommand()).controlSocket, context.env(), request.socketHint());
+                : ControlPaths.resolve(((JzramCommand) probe.getCommand()).controlSocket(), context.env(), request.socketHint());
         ControlClient client;
         try {
             client = connection(socket);
