@@ -1,12 +1,12 @@
 package io.jzram.cli.dispatch;
 
 import io.jzram.cli.CliContext;
-import io.jzram.cli.ClientSide;
 import io.jzram.cli.ExitCodes;
-import io.jzram.cli.Failure;
-import io.jzram.cli.JzramCommand;
-import io.jzram.cli.SaveConfigCommand;
-import io.jzram.cli.ServerCommand;
+import io.jzram.cli.command.ClientSide;
+import io.jzram.cli.command.Failure;
+import io.jzram.cli.command.JzramCommand;
+import io.jzram.cli.command.SaveConfigCommand;
+import io.jzram.cli.command.ServerCommand;
 import io.jzram.cli.control.ControlClient;
 import io.jzram.cli.control.ControlPaths;
 import io.jzram.cli.control.ControlProtocol;

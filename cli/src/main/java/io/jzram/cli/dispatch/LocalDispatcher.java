@@ -1,7 +1,7 @@
 package io.jzram.cli.dispatch;
 
 import io.jzram.cli.CliContext;
-import io.jzram.cli.Commands;
+import io.jzram.cli.command.Commands;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.function.Consumer;

@@ -1,8 +1,8 @@
 package io.jzram.cli.server;
 
 import io.jzram.cli.CliContext;
-import io.jzram.cli.DeviceSpec;
 import io.jzram.cli.Version;
+import io.jzram.cli.command.DeviceSpec;
 import io.jzram.cli.control.ControlServer;
 import io.jzram.cli.dispatch.LocalDispatcher;
 import io.jzram.config.Applier;

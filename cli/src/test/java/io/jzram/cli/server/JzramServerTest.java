@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jzram.cli.CliContext;
-import io.jzram.cli.DeviceSpec;
 import io.jzram.cli.ExitCodes;
 import io.jzram.cli.Harness;
 import io.jzram.cli.Main;
+import io.jzram.cli.command.DeviceSpec;
 import io.jzram.cli.control.ControlServer;
 import io.jzram.core.ZramDevice;
 import io.jzram.target.iscsi.IscsiServerSettings;
