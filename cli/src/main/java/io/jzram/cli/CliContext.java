@@ -1,5 +1,6 @@
 package io.jzram.cli;
 
+import io.jzram.cli.server.Engine;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Map;

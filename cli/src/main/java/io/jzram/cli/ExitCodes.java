@@ -18,7 +18,7 @@ public final class ExitCodes {
     public static final int INTERRUPTED = 130;
 
     /** The exit-status section of every command's help and man page. */
-    static final String[] HELP_LIST = {
+    public static final String[] HELP_LIST = {
         "0:Success.",
         "1:Failure: an operation failed, or the command line was not understood (as zramctl).",
         "3:No jzram server answers at the control socket.",

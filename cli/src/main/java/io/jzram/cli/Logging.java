@@ -8,13 +8,13 @@ import io.jzram.config.LogLevel;
  * debug with {@code --verbose}, warn with {@code --quiet}, or a configuration file's {@code log_level}. Any {@code -Dorg.slf4j.simpleLogger.*}
  * property given to the JVM wins. Must run before the first logger is made.
  */
-final class Logging {
+public final class Logging {
     private static final String P = "org.slf4j.simpleLogger.";
 
     private Logging() {}
 
     /** @param level the server's level (-v / -q, else the configuration file's log_level, else info) */
-    static void configure(LogLevel level) {
+    public static void configure(LogLevel level) {
         setDefault("logFile", "System.err");
         setDefault("defaultLogLevel", level.text());
         setDefault("showDateTime", "true");

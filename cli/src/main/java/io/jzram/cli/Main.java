@@ -1,5 +1,6 @@
 package io.jzram.cli;
 
+import io.jzram.cli.dispatch.ClientDispatcher;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.util.List;

@@ -6,7 +6,7 @@ package io.jzram.cli;
  * a server stopped on request to exit 0. JLine's {@link org.jline.utils.Signals} registers the
  * handler (through sun.misc.Signal, by reflection).
  */
-final class Signals {
+public final class Signals {
     private Signals() {}
 
     /**
@@ -14,7 +14,7 @@ final class Signals {
      *
      * @return what puts the previous handler back
      */
-    static Runnable handle(String name, Runnable action) {
+    public static Runnable handle(String name, Runnable action) {
         Object previous = org.jline.utils.Signals.register(name, action);
         return () -> org.jline.utils.Signals.unregister(name, previous);
     }

@@ -1,5 +1,7 @@
 package io.jzram.cli;
 
+import io.jzram.cli.dispatch.LocalDispatcher;
+import io.jzram.cli.server.Engine;
 import io.jzram.core.ZramRegistry;
 import io.jzram.target.iscsi.SessionInfo;
 import io.jzram.target.scsi.ItNexus;
@@ -19,20 +21,20 @@ import java.util.Map;
  * Runs commands as the server runs them, against a registry of its own and the target's SCSI
  * layer over it (no iSCSI server: {@link #login} attaches a session as a login would).
  */
-final class Harness implements AutoCloseable {
-    final ZramRegistry registry = new ZramRegistry();
-    final List<SessionInfo> sessions = new ArrayList<>();
+public final class Harness implements AutoCloseable {
+    public final ZramRegistry registry = new ZramRegistry();
+    public final List<SessionInfo> sessions = new ArrayList<>();
     /**
      * The SCSI layer of a target, without the iSCSI server: sessions attach to it directly
      * ({@link #login}). Null for {@link #withoutTarget()}.
      */
-    final ZramCommandSet target;
-    final Engine engine;
-    final CliContext context;
-    final LocalDispatcher dispatcher;
+    public final ZramCommandSet target;
+    public final Engine engine;
+    public final CliContext context;
+    public final LocalDispatcher dispatcher;
     private final java.util.concurrent.atomic.AtomicLong nexusIds = new java.util.concurrent.atomic.AtomicLong();
 
-    Harness() {
+    public Harness() {
         this(true);
     }
 
@@ -45,13 +47,13 @@ final class Harness implements AutoCloseable {
     }
 
     /** A harness whose engine has no iSCSI target: no device is a LUN. */
-    static Harness withoutTarget() {
+    public static Harness withoutTarget() {
         return new Harness(false);
     }
 
-    record Result(int status, String out, String err) {}
+    public record Result(int status, String out, String err) {}
 
-    Result run(String... argv) {
+    public Result run(String... argv) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int status = dispatcher.run(List.of(argv), new PrintWriter(out, true), new PrintWriter(err, true));
@@ -59,7 +61,7 @@ final class Harness implements AutoCloseable {
     }
 
     /** Runs a command that must succeed and returns its stdout. */
-    String ok(String... argv) {
+    public String ok(String... argv) {
         Result r = run(argv);
         if (r.status() != 0) {
             throw new AssertionError(String.join(" ", argv) + " failed with " + r.status() + ": " + r.err());
@@ -68,7 +70,7 @@ final class Harness implements AutoCloseable {
     }
 
     /** A logged-in initiator as the SCSI layer sees it: it has (and holds) every exported device. */
-    ScsiCommandSet.NexusHandle login(String initiator) {
+    public ScsiCommandSet.NexusHandle login(String initiator) {
         return target.attach(new ItNexus(nexusIds.incrementAndGet(), initiator, "400001370000",
                 InetSocketAddress.createUnresolved("127.0.0.1", 40000)));
     }

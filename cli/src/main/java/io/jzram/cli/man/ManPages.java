@@ -1,8 +1,8 @@
 package io.jzram.cli.man;
 
 import io.jzram.cli.CliContext;
-import io.jzram.cli.Commands;
 import io.jzram.cli.Version;
+import io.jzram.cli.command.Commands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;

@@ -1,7 +1,7 @@
 package io.jzram.cli.shell;
 
-import io.jzram.cli.Dispatcher;
 import io.jzram.cli.ExitCodes;
+import io.jzram.cli.dispatch.Dispatcher;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -3,8 +3,8 @@ package io.jzram.cli.shell;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jzram.cli.CliContext;
-import io.jzram.cli.Engine;
-import io.jzram.cli.LocalDispatcher;
+import io.jzram.cli.dispatch.LocalDispatcher;
+import io.jzram.cli.server.Engine;
 import io.jzram.core.ZramDevice;
 import io.jzram.core.ZramRegistry;
 import io.jzram.target.scsi.LunIdentity;

@@ -3,7 +3,7 @@ package io.jzram.cli.shell;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jzram.cli.CliContext;
-import io.jzram.cli.Commands;
+import io.jzram.cli.command.Commands;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.Writer;

@@ -3,9 +3,9 @@ package io.jzram.cli.shell;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jzram.cli.CliContext;
-import io.jzram.cli.Dispatcher;
-import io.jzram.cli.Engine;
-import io.jzram.cli.LocalDispatcher;
+import io.jzram.cli.dispatch.Dispatcher;
+import io.jzram.cli.dispatch.LocalDispatcher;
+import io.jzram.cli.server.Engine;
 import io.jzram.core.ZramDevice;
 import io.jzram.core.ZramRegistry;
 import io.jzram.target.scsi.LunIdentity;
