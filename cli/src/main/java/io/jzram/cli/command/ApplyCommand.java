@@ -114,7 +114,8 @@ final class ApplyCommand extends ServerCommand implements ClientSide {
         // plan is made and applied.
         try (ZramRegistry.Exclusive held = engine.registry().exclusive()) {
             RegistryOps ops = engine.ops();
-            Plan plan = Planner.plan(desired, ops.devices(), engine.serverConfig(), new Planner.Options(force, prune), ops.defaultStreams());
+            Plan plan = Planner.plan(desired, ops.devices(), engine.serverConfig(), ops.access(), new Planner.Options(force, prune),
+                    ops.defaultStreams());
             plan.lines().forEach(out()::println);
             out().flush();
             if (!plan.isApplicable()) {

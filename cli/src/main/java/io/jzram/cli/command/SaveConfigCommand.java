@@ -17,8 +17,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.OpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Set;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code save-config [FILE]}: the running configuration, in the file format, for apply and serve --config. */
@@ -27,9 +31,11 @@ import picocli.CommandLine.Parameters;
         versionProvider = Version.class,
         header = "Write the running configuration as a configuration file.",
         description = {
-            "Writes the server's [server] settings and every device (set up or not: size = 0) in the format "
-                    + "apply and serve --config read, to FILE (here, relative to the current directory; replaced "
-                    + "atomically) or to stdout. Applying it to a fresh server and saving again gives the same file.",
+            "Writes the server's [server] settings, every device (set up or not: size = 0) and who may log in "
+                    + "([[initiator]], [discovery]) in the format apply and serve --config read, to FILE (here, relative "
+                    + "to the current directory; replaced atomically, mode 0600: it holds the CHAP secrets) or to stdout "
+                    + "(without the secrets given in the configuration itself; secret files stay references). Applying "
+                    + "it to a fresh server and saving again gives the same file.",
         })
 public final class SaveConfigCommand extends ServerCommand implements ClientSide {
     /** The largest file apply reads: far above any configuration, far below a control frame. */
@@ -38,9 +44,16 @@ public final class SaveConfigCommand extends ServerCommand implements ClientSide
     @Parameters(arity = "0..1", paramLabel = "FILE", description = "where to write it (default: stdout)")
     Path file;
 
+    /**
+     * Set by the client when it writes the output to a file for the user (the server's stdout is
+     * then captured, not shown): the secrets are included. Hidden: people give FILE.
+     */
+    @Option(names = "--with-secrets", hidden = true)
+    boolean withSecrets;
+
     @Override
     public Request clientRequest(CliContext context) {
-        return new Request(List.of("save-config"), null, file);
+        return new Request(file == null ? List.of("save-config") : List.of("save-config", "--with-secrets"), null, file);
     }
 
     @Override
@@ -49,7 +62,9 @@ public final class SaveConfigCommand extends ServerCommand implements ClientSide
         String text;
         try (ZramRegistry.Exclusive held = engine.registry().exclusive()) {
             RegistryOps ops = engine.ops();
-            text = ConfigWriter.write(engine.serverConfig(), ops.devices(), ops.defaultStreams());
+            // Secrets go to a file only (this one, or the client's): never to a terminal or a pipe.
+            text = ConfigWriter.write(engine.serverConfig(), ops.devices(), ops.access(), ops.defaultStreams(),
+                    file != null || withSecrets);
         }
         if (file == null) {
             out().print(text);
@@ -66,21 +81,19 @@ public final class SaveConfigCommand extends ServerCommand implements ClientSide
 
     /**
      * Replaces {@code file} by {@code text} in one rename: readers see the old file or the new one,
-     * never half of one. A new file gets the umask's permissions; a replaced one keeps its own.
+     * never half of one. The file is mode 0600 (a saved configuration holds the CHAP secrets), new
+     * or replaced, from its first byte: the temporary file is created so.
      */
     public static void writeAtomically(Path file, String text) throws IOException {
         Path target = file.toAbsolutePath();
         Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid());
         try {
-            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            Set<OpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            try (var channel = target.getFileSystem().supportedFileAttributeViews().contains("posix")
+                    ? Files.newByteChannel(tmp, options, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+                    : Files.newByteChannel(tmp, options);
+                    OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
                 out.write(text.getBytes(StandardCharsets.UTF_8));
-            }
-            if (Files.exists(target)) {
-                try {
-                    Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(target));
-                } catch (UnsupportedOperationException e) {
-                    // not a POSIX file system: the default permissions
-                }
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {

@@ -138,6 +138,12 @@ final class ServeCommand extends BaseCommand {
             } else if (fromFile.iqn() != null) {
                 settings = settings.withTargetName(fromFile.iqn());
             }
+            if (fromFile.maxConnections() != null || fromFile.maxConnectionsPerAddress() != null) {
+                int max = fromFile.maxConnections() != null ? fromFile.maxConnections() : settings.maxConnections();
+                int per = fromFile.maxConnectionsPerAddress() != null ? fromFile.maxConnectionsPerAddress()
+                        : Math.min(settings.maxConnectionsPerAddress(), max);
+                settings = settings.withConnectionLimits(max, per);
+            }
         } catch (IllegalArgumentException e) {
             return fail("serve: " + e.getMessage());
         }
@@ -154,7 +160,8 @@ final class ServeCommand extends BaseCommand {
                 : fromFile.logLevel() != null ? fromFile.logLevel() : LogLevel.INFO;
         Logging.configure(level);
         Path socket = ControlPaths.resolve(root.controlSocket, context().env(), fromFile.controlSocket());
-        JzramServer server = new JzramServer(new JzramServer.Settings(settings, socket, specs, ZramRegistry.DEFAULT_DRAIN_TIMEOUT, file, level),
+        JzramServer server = new JzramServer(new JzramServer.Settings(settings, socket, specs, ZramRegistry.DEFAULT_DRAIN_TIMEOUT, file, level,
+                allowAny),
                 context());
         boolean interactive = !noShell && context().stdinTerminal();
         // Signals first: one that arrives while starting stops the server once it has started.

@@ -22,7 +22,10 @@ import picocli.CommandLine.Option;
         description = {
             "One line per session: its TSIH, TYPE (normal or discovery), the INITIATOR's iSCSI name, "
                     + "the ISID (12 hex digits), the initiator's ADDRESS, SINCE when it is logged in (UTC), "
-                    + "the bytes received (IN) and sent (OUT) on its connection and the SCSI COMMANDS received.",
+                    + "the bytes received (IN) and sent (OUT) on its connection, the SCSI COMMANDS received, "
+                    + "how it authenticated (AUTH: None, or CHAP with its algorithm, mutual when the target proved itself "
+                    + "too) and under which access rule it logged in (ACL: entry, its [[initiator]] entry; open, no access "
+                    + "list; discovery: discovery sessions are not subject to the list).",
             "Prints nothing when no session is logged in.",
         })
 final class SessionsCommand extends ServerCommand {
@@ -39,12 +42,13 @@ final class SessionsCommand extends ServerCommand {
     @Override
     public Integer call() {
         List<SessionInfo> sessions = engine().sessions().stream().sorted(Comparator.comparingInt(SessionInfo::tsih)).toList();
-        out().print(table(sessions, bytes).raw(raw).noHeadings(noHeadings).render());
+        io.jzram.config.AccessConfig access = engine().ops().access();
+        out().print(table(sessions, bytes, access).raw(raw).noHeadings(noHeadings).render());
         out().flush();
         return ExitCodes.OK;
     }
 
-    static Table table(List<SessionInfo> sessions, boolean bytes) {
+    static Table table(List<SessionInfo> sessions, boolean bytes, io.jzram.config.AccessConfig access) {
         Table t = new Table(List.of(
                 new Table.Column("TSIH", 4, true),
                 new Table.Column("TYPE", 6, false),
@@ -54,7 +58,9 @@ final class SessionsCommand extends ServerCommand {
                 new Table.Column("SINCE", 20, false),
                 new Table.Column("IN", 5, true),
                 new Table.Column("OUT", 5, true),
-                new Table.Column("COMMANDS", 5, true)));
+                new Table.Column("COMMANDS", 5, true),
+                new Table.Column("AUTH", 8, false),
+                new Table.Column("ACL", 5, false)));
         for (SessionInfo s : sessions) {
             t.addRow(Integer.toString(s.tsih()),
                     s.discovery() ? "discovery" : "normal",
@@ -64,7 +70,9 @@ final class SessionsCommand extends ServerCommand {
                     s.since() == null ? null : s.since().truncatedTo(ChronoUnit.SECONDS).toString(),
                     bytes ? Long.toString(s.bytesIn()) : HumanSize.format(s.bytesIn()),
                     bytes ? Long.toString(s.bytesOut()) : HumanSize.format(s.bytesOut()),
-                    Long.toString(s.commands()));
+                    Long.toString(s.commands()),
+                    s.auth(),
+                    s.discovery() ? "discovery" : access.initiator(s.initiatorName()).isPresent() ? "entry" : "open");
         }
         return t;
     }

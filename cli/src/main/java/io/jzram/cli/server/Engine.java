@@ -1,5 +1,6 @@
 package io.jzram.cli.server;
 
+import io.jzram.config.AccessSwitch;
 import io.jzram.config.RegistryOps;
 import io.jzram.config.ServerConfig;
 import io.jzram.core.ZramDevice;
@@ -22,6 +23,8 @@ public final class Engine {
     private final Supplier<List<SessionInfo>> sessions;
     /** The iSCSI target's LUN map, or null when there is no target. */
     private final LunMap luns;
+    /** The iSCSI target's access list, or null when there is no target. */
+    private final AccessSwitch access;
     private final Duration drainTimeout;
     private final ServerConfig serverConfig;
 
@@ -39,9 +42,16 @@ public final class Engine {
     /** @param serverConfig the server's settings as save-config writes them, or null when there is no server */
     public Engine(ZramRegistry registry, Supplier<List<SessionInfo>> sessions, LunMap luns, Duration drainTimeout,
             ServerConfig serverConfig) {
+        this(registry, sessions, luns, null, drainTimeout, serverConfig);
+    }
+
+    /** @param access the target's access list (who may log in, LUN masking), or null when there is no target */
+    public Engine(ZramRegistry registry, Supplier<List<SessionInfo>> sessions, LunMap luns, AccessSwitch access, Duration drainTimeout,
+            ServerConfig serverConfig) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.luns = luns;
+        this.access = access;
         this.drainTimeout = Objects.requireNonNull(drainTimeout, "drainTimeout");
         this.serverConfig = serverConfig;
     }
@@ -85,6 +95,6 @@ public final class Engine {
 
     /** The devices as plan steps change them. */
     public RegistryOps ops() {
-        return new RegistryOps(registry, TargetExportSwitch.of(luns), drainTimeout);
+        return new RegistryOps(registry, TargetExportSwitch.of(luns), access, drainTimeout);
     }
 }

@@ -19,6 +19,8 @@ import io.jzram.core.DeviceSetupException;
 import io.jzram.core.ZramDevice;
 import io.jzram.core.ZramException;
 import io.jzram.core.ZramRegistry;
+import io.jzram.target.auth.AccessControl;
+import io.jzram.target.auth.AccessRules;
 import io.jzram.target.iscsi.IscsiServer;
 import io.jzram.target.iscsi.IscsiServerSettings;
 import io.jzram.target.scsi.LunIdentity;
@@ -38,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * and the control socket through which {@code jzram COMMAND} reaches them.
  *
  * <p>{@link #start()} creates the SCSI layer (the command set, which keeps the export setting),
- * then the devices asked for, so that one a configuration file keeps unexported never appears as
+ * and the access list (open until a configuration file's [[initiator]] entries are put in force
+ * with its devices, before the portal opens), then the devices asked for, so that one a configuration file keeps unexported never appears as
  * a LUN; then binds the control socket (failing if another server answers there), then the
  * iSCSI portal. {@link #stop()} (idempotent, also from a
  * shutdown hook) undoes it all: the control socket file is removed, the target stops (sessions
@@ -54,9 +57,11 @@ public final class JzramServer implements AutoCloseable {
      * @param drainTimeout how long forced resets wait for in-flight I/O
      * @param config a configuration file whose devices are created at start (after {@code devices}), or null
      * @param logLevel the log level the server was started with (save-config writes it)
+     * @param allowAnyInitiator whether the admin allowed any initiator on a listener beyond loopback
+     *     (save-config writes it; the check itself is serve's, before the server is built)
      */
     public record Settings(IscsiServerSettings iscsi, Path controlSocket, List<DeviceSpec> devices, Duration drainTimeout,
-            ConfigFile config, LogLevel logLevel) {
+            ConfigFile config, LogLevel logLevel, boolean allowAnyInitiator) {
         public Settings {
             Objects.requireNonNull(iscsi, "iscsi");
             devices = List.copyOf(devices);
@@ -65,12 +70,19 @@ public final class JzramServer implements AutoCloseable {
         }
 
         public Settings(IscsiServerSettings iscsi, Path controlSocket, List<DeviceSpec> devices, Duration drainTimeout) {
-            this(iscsi, controlSocket, devices, drainTimeout, null, LogLevel.INFO);
+            this(iscsi, controlSocket, devices, drainTimeout, null, LogLevel.INFO, false);
         }
 
-        /** The settings as a configuration file's [server] table says them. */
+        /**
+         * The settings as a configuration file's [server] table says them: allow_any_initiator only
+         * when set, the connection caps only when they are not the defaults.
+         */
         public ServerConfig serverConfig() {
-            return ServerConfig.of(iscsi.listen(), iscsi.advertisedPortals(), iscsi.targetName(), controlSocket, logLevel);
+            return ServerConfig.of(iscsi.listen(), iscsi.advertisedPortals(), iscsi.targetName(), controlSocket, logLevel,
+                    allowAnyInitiator ? Boolean.TRUE : null,
+                    iscsi.maxConnections() == IscsiServerSettings.DEFAULT_MAX_CONNECTIONS ? null : iscsi.maxConnections(),
+                    iscsi.maxConnectionsPerAddress() == IscsiServerSettings.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS
+                            ? null : iscsi.maxConnectionsPerAddress());
         }
     }
 
@@ -78,7 +90,10 @@ public final class JzramServer implements AutoCloseable {
     private final CliContext baseContext;
     private final ZramRegistry registry;
     private ZramCommandSet commandSet;
-    private IscsiServer iscsi;
+    /** Who may log in (the login's rules, LUN masking, ending sessions): the target's side of the access list. */
+    private TargetAccessSwitch access;
+    /** Set once in {@link #start()}; volatile for the access switch, which ends sessions from command threads without this monitor. */
+    private volatile IscsiServer iscsi;
     private ControlServer control;
     private Engine engine;
     private boolean started;
@@ -101,6 +116,12 @@ public final class JzramServer implements AutoCloseable {
             // to be unexported is withdrawn before it is created. No session can attach before the
             // portal starts, so nothing sees the devices meanwhile.
             commandSet = new ZramCommandSet(registry, new LunIdentity(settings.iscsi().targetName()));
+            AccessControl rules = new AccessControl(AccessRules.open());
+            // Sessions exist only once the portal runs; before that an access list has none to end.
+            access = new TargetAccessSwitch(rules, commandSet.luns(), ended -> {
+                IscsiServer s = iscsi;
+                return s == null ? 0 : s.endSessions(ended);
+            });
             for (DeviceSpec spec : settings.devices()) {
                 ZramDevice d = registry.hotAdd();
                 registry.setUp(d, DeviceSetup.of(spec.size(), spec.algorithm()), false);
@@ -109,8 +130,8 @@ public final class JzramServer implements AutoCloseable {
             if (settings.config() != null) {
                 createDevices(settings.config());
             }
-            iscsi = new IscsiServer(settings.iscsi(), commandSet);
-            engine = new Engine(registry, iscsi::sessions, commandSet.luns(), settings.drainTimeout(), settings.serverConfig());
+            iscsi = new IscsiServer(settings.iscsi(), commandSet, rules);
+            engine = new Engine(registry, iscsi::sessions, commandSet.luns(), access, settings.drainTimeout(), settings.serverConfig());
             if (settings.controlSocket() != null) {
                 control = new ControlServer(settings.controlSocket(), (request, out, err) ->
                         new LocalDispatcher(baseContext.inServer(engine, request.terminal(), false), request.terminal(), request.width())
@@ -135,8 +156,8 @@ public final class JzramServer implements AutoCloseable {
 
     /** A configuration file's devices, created as 'jzram apply' would: all of them, or none. */
     private void createDevices(ConfigFile config) throws IOException {
-        RegistryOps ops = new RegistryOps(registry, TargetExportSwitch.of(commandSet.luns()), settings.drainTimeout());
-        Plan plan = Planner.plan(config, ops.devices(), null, Planner.Options.DEFAULT, ops.defaultStreams());
+        RegistryOps ops = new RegistryOps(registry, TargetExportSwitch.of(commandSet.luns()), access, settings.drainTimeout());
+        Plan plan = Planner.plan(config, ops.devices(), null, ops.access(), Planner.Options.DEFAULT, ops.defaultStreams());
         try {
             Applier.apply(plan, ops, new Applier.Listener() {
                 @Override

@@ -119,7 +119,8 @@ class SaveConfigCommandTest {
             Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
             assertThat(run(socket, "save-config", file.toString()).status()).isZero();
             assertThat(Files.readString(file)).contains("[[device]]\nid = 0\nsize = \"1M\"\n");
-            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r-----");
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                    .as("mode 0600 whatever the old file had: a saved configuration holds the CHAP secrets").isEqualTo("rw-------");
             try (var left = Files.list(dir)) {
                 assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains(".tmp-"));
             }

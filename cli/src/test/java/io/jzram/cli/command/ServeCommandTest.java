@@ -112,7 +112,7 @@ class ServeCommandTest {
     void sigint_stops_a_headless_server_cleanly_too() throws Exception {
         Path socket = dir.resolve("c.sock");
         serve(socket, "--quiet");
-        assertThat(client(socket, "hot-add").out()).isEqualTo("zram0\n");
+        assertThat(client(socket, "hot-add")).isEqualTo(new Harness.Result(0, "zram0\n", ""));
         sleep(300); // the portal is bound just after the control socket
         Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start();
         assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();

@@ -307,4 +307,77 @@ class ServeConfigTest {
                 .startsWith("jzram: serve: refusing to listen on 192.0.2.1:3260 with no access control");
         assertThat(socket).doesNotExist();
     }
+
+    /** Runs a libiscsi tool with CHAP credentials in its environment (never on its command line); its exit status and output. */
+    static Harness.Result runWith(Map<String, String> env, List<String> command) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        return new Harness.Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8), "");
+    }
+
+    static List<Integer> lunsSeen(String iscsiLsOutput) {
+        List<Integer> luns = new ArrayList<>();
+        Matcher m = Pattern.compile("Lun:(\\d+)\\s+Type:DIRECT_ACCESS").matcher(iscsiLsOutput);
+        while (m.find()) {
+            luns.add(Integer.parseInt(m.group(1)));
+        }
+        return luns;
+    }
+
+    @Test
+    void the_files_access_list_admits_with_chap_masks_luns_changes_live_and_saves_back_0600() throws Exception {
+        String other = "iqn.2026-11.io.jzram.test:other";
+        String secret = "web-secret-value-1";
+        Path socket = dir.resolve("run/control.sock");
+        Path file = dir.resolve("jzram.toml");
+        String head = """
+                [server]
+                listen = "127.0.0.1:0"
+                control_socket = "%s"
+                iqn = "iqn.2026-11.io.jzram:acl"
+                [[device]]
+                size = "1M"
+                [[device]]
+                size = "2M"
+                [[initiator]]
+                name = "%s"
+                chap_user = "web"
+                chap_secret = "%s"
+                devices = ["zram1"]
+                """.formatted(socket, INITIATOR, secret);
+        Files.writeString(file, head);
+        int port = serve(dir, "--config", file.toString());
+        String ls = tool("iscsi-ls");
+        String portal = "iscsi://127.0.0.1:" + port + "/";
+        Map<String, String> chap = Map.of("LIBISCSI_CHAP_USERNAME", "web", "LIBISCSI_CHAP_PASSWORD", secret);
+
+        Harness.Result in = runWith(chap, List.of(ls, "-i", INITIATOR, "-s", portal));
+        assertThat(in.status()).as(in.out()).isZero();
+        assertThat(lunsSeen(in.out())).as("zram0 is masked from it").containsExactly(1);
+        assertThat(runWith(Map.of(), List.of(ls, "-i", INITIATOR, "-s", portal)).status()).as("without CHAP").isNotZero();
+        assertThat(runWith(Map.of("LIBISCSI_CHAP_USERNAME", "web", "LIBISCSI_CHAP_PASSWORD", "wrong-secret-value"),
+                List.of(ls, "-i", INITIATOR, "-s", portal)).status()).as("a wrong secret").isNotZero();
+        assertThat(runWith(Map.of(), List.of(ls, "-i", other, "-s", portal)).status()).as("not on the list").isNotZero();
+
+        Files.writeString(file, head + """
+                [[initiator]]
+                name = "%s"
+                """.formatted(other));
+        assertThat(client("--control-socket", socket.toString(), "apply", file.toString()).out())
+                .contains("access: add initiator " + other + " (no CHAP, every exported device)").doesNotContain(secret);
+        Harness.Result otherIn = runWith(Map.of(), List.of(ls, "-i", other, "-s", portal));
+        assertThat(otherIn.status()).as(otherIn.out()).isZero();
+        assertThat(lunsSeen(otherIn.out())).containsExactly(0, 1);
+
+        Path saved = dir.resolve("saved.toml");
+        assertThat(client("--control-socket", socket.toString(), "save-config", saved.toString()).status()).isZero();
+        assertThat(Files.readString(saved)).contains("chap_secret = \"" + secret + "\"", "name = \"" + other + "\"");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(saved))).isEqualTo("rw-------");
+        Harness.Result shown = client("--control-socket", socket.toString(), "save-config");
+        assertThat(shown.out()).contains("[[initiator]]", "chap_user = \"web\"").doesNotContain(secret);
+        assertThat(client("--control-socket", socket.toString(), "sessions").out()).doesNotContain(secret);
+        assertThat(stderr()).contains("rejected 02/01", "rejected 02/02").doesNotContain(secret).doesNotContain("wrong-secret-value");
+    }
 }

@@ -1,4 +1,4 @@
-package io.jzram.cli;
+package io.jzram.cli.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.jzram.cli;
+package io.jzram.cli.server;
 
 import io.jzram.config.AccessConfig;
 import io.jzram.config.AccessSwitch;
