@@ -324,9 +324,16 @@ public final class LunMap implements AutoCloseable {
         return n;
     }
 
-    /** LOGICAL UNIT RESET: a reset unit attention on that LUN for every nexus that has it. */
-    void logicalUnitReset(long lun) {
+    /**
+     * LOGICAL UNIT RESET: a reset unit attention on that LUN for every nexus that has it. A
+     * requester that does not have the LUN itself (no device, unexported, or masked from its
+     * initiator) resets nothing: a masked initiator must not be able to disturb a LUN it cannot see.
+     */
+    void logicalUnitReset(NexusState requester, long lun) {
         synchronized (topology) {
+            if (requester == null || requester.lun(lun) == null) {
+                return; // Ends here: the task management function still answers "function complete", as for any LUN without a device
+            }
             for (NexusState state : nexuses) {
                 LunState s = state.lun(lun);
                 if (s != null) {

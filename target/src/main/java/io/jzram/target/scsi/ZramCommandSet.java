@@ -63,7 +63,7 @@ public final class ZramCommandSet implements ScsiCommandSet, AutoCloseable {
 
     @Override
     public void logicalUnitReset(NexusHandle requester, long lun) {
-        luns.logicalUnitReset(lun);
+        luns.logicalUnitReset(requester instanceof NexusState n ? n : null, lun);
     }
 
     @Override

@@ -141,4 +141,18 @@ class LunMaskingTest {
         h.target.luns().setExported(2, true, false);
         assertThat(reportedLuns(web)).containsExactly(0, 2);
     }
+
+    @Test
+    void a_lun_reset_from_an_initiator_the_lun_is_masked_from_resets_nothing() throws Exception {
+        h.target.luns().setVisibility(webSeesZeroAndTwo());
+        ScsiCommandSet.NexusHandle web = h.login(WEB, "400001370001");
+        ScsiCommandSet.NexusHandle db = h.login(DB, "400001370002");
+        h.clearUnitAttentions(db, 1);
+
+        h.target.logicalUnitReset(web, 1);
+        h.exec(db, 1, Cdbs.testUnitReady()).assertGood();
+
+        h.target.logicalUnitReset(db, 1);
+        h.exec(db, 1, Cdbs.testUnitReady()).assertCheck("06/29/03"); // BUS DEVICE RESET FUNCTION OCCURRED
+    }
 }
