@@ -166,7 +166,7 @@ public final class Planner {
             }
         }
         List<Step> steps = new ArrayList<>();
-        Step.ChangeAccess accessChange = accessChange(file, access, running, refusals);
+        Step.ChangeAccess accessChange = accessChange(file, access, running, options, refusals);
         if (accessChange != null) {
             steps.add(accessChange); // first: a restriction takes effect before any device changes
         }
@@ -181,13 +181,16 @@ public final class Planner {
 
     /**
      * The access step, or null when the file says nothing of access (no [[initiator]], no
-     * [discovery]: the running list stays) or says what is in force already. Rule: a file that
+     * [discovery]: the running list stays, unless {@code --prune}, which opens it) or says what
+     * is in force already. Rule: a file that
      * leaves no [[initiator]] entry where the running server has some is refused while the server
      * listens beyond loopback without {@code allow_any_initiator}: it would open the target to
      * whoever reaches the port, the state the server refuses to start in.
      */
-    private static Step.ChangeAccess accessChange(ConfigFile file, AccessConfig had, ServerConfig running, List<ConfigError> refusals) {
-        AccessConfig want = file.access();
+    private static Step.ChangeAccess accessChange(ConfigFile file, AccessConfig had, ServerConfig running, Options options,
+            List<ConfigError> refusals) {
+        // --prune makes the file the whole truth: one without access tables then means "open".
+        AccessConfig want = file.access() != null ? file.access() : options.prune() ? AccessConfig.OPEN : null;
         if (want == null || want.withoutPositions().equals(had.withoutPositions())) {
             return null;
         }

@@ -298,6 +298,20 @@ class AccessConfigTest {
         }
 
         @Test
+        void a_file_without_access_tables_leaves_the_list_alone_unless_prune_makes_it_the_whole_truth() throws Exception {
+            AccessConfig running = ConfigParserTest.load(FILE).access();
+            ConfigFile devicesOnly = ConfigParserTest.load("[[device]]\nid = 0\nsize = \"1M\"\n");
+            assertThat(Planner.plan(devicesOnly, List.of(), null, running, Planner.Options.DEFAULT, 2).steps())
+                    .extracting(Step::name).containsExactly("zram0");
+            Plan pruned = Planner.plan(devicesOnly, List.of(), null, running, new Planner.Options(false, true), 2);
+            assertThat(pruned.steps()).extracting(Step::name).containsExactly("access", "zram0");
+            assertThat(pruned.lines()).contains("  access: remove initiator " + WEB1 + " (its sessions end)");
+            ServerConfig network = ServerConfig.of(new InetSocketAddress("0.0.0.0", 3260), List.of(), null, null, null);
+            assertThat(Planner.plan(devicesOnly, List.of(), network, running, new Planner.Options(false, true), 2).isApplicable())
+                    .as("pruning the last entry on a network listener opens it to anyone: refused").isFalse();
+        }
+
+        @Test
         void without_a_target_a_restricting_list_fails_and_is_rolled_back() throws Exception {
             ZramRegistry registry = new ZramRegistry();
             RegistryOps ops = new RegistryOps(registry, null, Duration.ofSeconds(5));
