@@ -124,6 +124,28 @@ _jz_mm_stat() {  # DEV: the mm_stat line, from `stat DEV` ("mm_stat ..." line, o
   fi
 }
 
+# access ...: writes the access list the words describe as [[initiator]] / [discovery] tables of
+# a configuration file (mode 0600: it holds the test's CHAP secrets) and applies it; the file
+# names no device, so the devices stay as they are (and a file without access tables would leave
+# the access list as it is: every call here names at least one table).
+_jz_access() {
+  local f=$E2E_STATE/access.toml w in_table=
+  ( umask 077; : > "$f" )
+  while [ $# -gt 0 ]; do
+    w=$1; shift
+    case $w in
+      initiator) printf '\n[[initiator]]\nname = "%s"\n' "$1" >> "$f"; shift; in_table=1 ;;
+      discovery) printf '\n[discovery]\nchap_user = "%s"\nchap_secret = "%s"\n' "$1" "$2" >> "$f"; shift 2; in_table= ;;
+      chap)      printf 'chap_user = "%s"\nchap_secret = "%s"\n' "$1" "$2" >> "$f"; shift 2 ;;
+      mutual)    printf 'mutual_user = "%s"\nmutual_secret = "%s"\n' "$1" "$2" >> "$f"; shift 2 ;;
+      devices)   local ids=() ; while [ $# -gt 0 ] && [[ $1 =~ ^[0-9]+$ ]]; do ids+=("\"zram$1\""); shift; done
+                 printf 'devices = [%s]\n' "$(IFS=,; echo "${ids[*]}")" >> "$f" ;;
+      *) echo "access: unknown word '$w'"; return 2 ;;
+    esac
+  done
+  _jz apply "$f"
+}
+
 target_request() {
   local cmd=$1 v
   shift
@@ -153,6 +175,8 @@ target_request() {
       _jz hot-remove "$1" ;;
     cli)        # any command of the control CLI
       _jz "$@" ;;
+    access)     # access [discovery USER SECRET] [initiator NAME [chap USER SECRET] [mutual USER SECRET] [devices ID...]]...
+      _jz_access "$@" ;;
     *)
       echo "jzram: unknown request '$cmd'"
       return 3 ;;
