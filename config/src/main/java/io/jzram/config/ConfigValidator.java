@@ -446,7 +446,7 @@ public final class ConfigValidator {
     }
 
     /** A string as TOML writes it: {@code "4Q"}. */
-    static String quote(String s) {
+    public static String quote(String s) {
         StringBuilder b = new StringBuilder("\"");
         for (char c : s.toCharArray()) {
             switch (c) {

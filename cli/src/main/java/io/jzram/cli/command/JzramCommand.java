@@ -50,6 +50,7 @@ import picocli.CommandLine.Spec;
             HotRemoveCommand.class,
             ResetCommand.class,
             SessionsCommand.class,
+            AclCommand.class,
             ApplyCommand.class,
             SaveConfigCommand.class,
             CompletionCommand.class,
