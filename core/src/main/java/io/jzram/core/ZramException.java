@@ -27,7 +27,11 @@ public final class ZramException extends IOException {
         /** hot_remove or lookup of a device id that does not exist. */
         NO_SUCH_DEVICE("ENODEV", "No such device"),
         /** A reset or drain waited longer than it was allowed to. */
-        TIMED_OUT("ETIMEDOUT", "Connection timed out");
+        TIMED_OUT("ETIMEDOUT", "Connection timed out"),
+        /** A sysfs attribute read that is write-only, or written that is read-only (the file's mode says no). */
+        PERMISSION("EACCES", "Permission denied"),
+        /** A sysfs attribute that the device does not have. */
+        NO_SUCH_ATTRIBUTE("ENOENT", "No such file or directory");
 
         private final String errno;
         private final String strerror;

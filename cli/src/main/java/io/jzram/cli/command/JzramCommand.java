@@ -44,6 +44,7 @@ import picocli.CommandLine.Spec;
             StatCommand.class,
             CompactCommand.class,
             MemLimitCommand.class,
+            SysfsCommand.class,
             ExportCommand.class,
             UnexportCommand.class,
             HotAddCommand.class,

@@ -21,7 +21,7 @@ class ManPagesTest {
     void there_is_a_page_for_jzram_and_each_command() {
         assertThat(ManPages.generate().keySet()).containsExactlyInAnyOrder("jzram.1", "jzram-serve.1", "jzram-shell.1",
                 "jzram-zramctl.1", "jzram-stat.1", "jzram-compact.1", "jzram-mem-limit.1", "jzram-export.1", "jzram-unexport.1", "jzram-hot-add.1",
-                "jzram-hot-remove.1", "jzram-reset.1", "jzram-sessions.1", "jzram-acl.1", "jzram-completion.1", "jzram-apply.1", "jzram-save-config.1");
+                "jzram-hot-remove.1", "jzram-reset.1", "jzram-sessions.1", "jzram-acl.1", "jzram-sysfs.1", "jzram-completion.1", "jzram-apply.1", "jzram-save-config.1");
     }
 
     @Test
