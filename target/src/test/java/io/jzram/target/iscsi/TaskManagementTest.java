@@ -179,6 +179,11 @@ class TaskManagementTest {
                 }
             }
             System.out.printf("ABORT TASK behind a write: %d terminated it, %d found it completed%n", terminated, completed);
+            // every write, terminated or completed, gave its window slot back exactly once
+            assertThat(f.server.sessions().getFirst().activeTasks()).isZero();
+            IoPipeline.Command tur = io.submit(0, new byte[6], 0, false, null);
+            io.await(List.of(tur));
+            assertThat(ini.maxCmdSn - ini.cmdSn + 1).as("command window").isEqualTo(128);
         }
     }
 
