@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.jscsi.parser.login.LoginStatus;
 import org.jscsi.parser.logout.LogoutResponse;
 import org.jscsi.parser.reject.RejectParser.ReasonCode;
 import org.slf4j.Logger;
@@ -163,6 +164,15 @@ final class IscsiConnection {
             LoginPhase login = new LoginPhase(this, in, out, settings, server.accessPolicy(), (params, isid, tsih, cmdSn, c) -> {
                 IscsiSession opened = server.openSession(params, isid, tsih, cmdSn, c);
                 session = opened; // from here on teardown owns it, even if the final response fails
+                // The access list may have changed since this login read it: a list put in force
+                // before this point finds the session open and ends it (IscsiServer.endSessions),
+                // one put in force after the session was set up sees it here. Either way a login
+                // never survives a list that no longer allows it. Ends in a 02/02 reject; teardown
+                // closes the session just opened.
+                if (server.deniesNow(params)) {
+                    throw new LoginRejectException(LoginStatus.AUTHORIZATION_FAILURE,
+                            "the access list changed during the login and no longer allows this initiator");
+                }
                 return opened;
             });
             IscsiSession s = login.run();

@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 
 import io.jzram.core.concurrent.GuardedBy;
 import io.jzram.target.auth.AccessControl;
+import io.jzram.target.auth.AccessDecision;
 import io.jzram.target.auth.AccessPolicy;
 import io.jzram.target.scsi.ItNexus;
 import io.jzram.target.scsi.ScsiCommandSet;
@@ -343,6 +344,11 @@ public final class IscsiServer implements AutoCloseable {
 
     int openConnections() {
         return connections.size();
+    }
+
+    /** Whether the access policy in force now refuses a normal session of {@code p}'s initiator (a login that began under older rules). */
+    boolean deniesNow(NegotiatedParameters p) {
+        return !p.discovery() && accessPolicy.normalSession(p.initiatorName(), settings.targetName()) instanceof AccessDecision.Denied;
     }
 
     /** Called by a login about to complete: assigns the TSIH, attaches a normal session to the SCSI layer. */

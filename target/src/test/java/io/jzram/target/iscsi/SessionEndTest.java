@@ -43,4 +43,31 @@ class SessionEndTest {
             db.close();
         }
     }
+
+    @Test
+    void a_login_that_began_under_a_list_that_has_since_dropped_its_initiator_is_refused_02_02_and_leaves_no_session() throws Exception {
+        // Allows the first question (the login's identification), refuses every later one: the
+        // list changed while the login ran, after the server's endSessions could see it.
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        io.jzram.target.auth.AccessPolicy changing = new io.jzram.target.auth.AccessPolicy() {
+            @Override
+            public io.jzram.target.auth.AccessDecision normalSession(String initiatorName, String targetName) {
+                return asked.incrementAndGet() == 1 ? new io.jzram.target.auth.AccessDecision.Open()
+                        : new io.jzram.target.auth.AccessDecision.Denied("removed");
+            }
+
+            @Override
+            public io.jzram.target.auth.AccessDecision discoverySession(String initiatorName) {
+                return new io.jzram.target.auth.AccessDecision.Open();
+            }
+        };
+        try (ServerFixture f = new ServerFixture(changing)) {
+            assertThatThrownBy(() -> login(f, WEB, false)).isInstanceOfSatisfying(TestInitiator.LoginFailed.class, e -> {
+                assertThat(e.statusClass).isEqualTo(2);
+                assertThat(e.statusDetail).isEqualTo(2);
+            });
+            ConnectionLimitsTest.waitFor(() -> f.server.sessions().isEmpty());
+            assertThat(asked.get()).isGreaterThanOrEqualTo(2);
+        }
+    }
 }
