@@ -62,9 +62,11 @@ public final class SaveConfigCommand extends ServerCommand implements ClientSide
         String text;
         try (ZramRegistry.Exclusive held = engine.registry().exclusive()) {
             RegistryOps ops = engine.ops();
-            // Secrets go to a file only (this one, or the client's): never to a terminal or a pipe.
+            // Secrets go to a file only: this one, or the client's (a client sends --with-secrets only
+            // with FILE, and captures the output for it). Typed in the server's own shell the hidden
+            // flag would print them, so there it counts for nothing.
             text = ConfigWriter.write(engine.serverConfig(), ops.devices(), ops.access(), ops.defaultStreams(),
-                    file != null || withSecrets);
+                    file != null || withSecrets && !context().inShell());
         }
         if (file == null) {
             out().print(text);

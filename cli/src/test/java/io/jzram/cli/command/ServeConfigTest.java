@@ -377,6 +377,8 @@ class ServeConfigTest {
         assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(saved))).isEqualTo("rw-------");
         Harness.Result shown = client("--control-socket", socket.toString(), "save-config");
         assertThat(shown.out()).contains("[[initiator]]", "chap_user = \"web\"").doesNotContain(secret);
+        assertThat(client("--control-socket", socket.toString(), "save-config", "--with-secrets").out())
+                .as("the hidden flag without FILE: the client drops it").contains("[[initiator]]").doesNotContain(secret);
         assertThat(client("--control-socket", socket.toString(), "sessions").out()).doesNotContain(secret);
         assertThat(stderr()).contains("rejected 02/01", "rejected 02/02").doesNotContain(secret).doesNotContain("wrong-secret-value");
     }
