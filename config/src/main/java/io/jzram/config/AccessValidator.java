@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The rules of the {@code [[initiator]]} and {@code [discovery]} tables, for {@link ConfigValidator}
@@ -31,11 +30,8 @@ import java.util.regex.Pattern;
  * than used.
  */
 final class AccessValidator {
-    /** iSCSI names: RFC 7143 §4.2.7 (type prefix, at most 223 bytes). */
-    static final int MAX_NAME_BYTES = 223;
     /** A CHAP name (CHAP_N) is a text value; open-iscsi and LIO take at most 255 bytes. */
     static final int MAX_CHAP_USER_BYTES = 255;
-    private static final Pattern DEVICE_NAME = Pattern.compile("(?:/dev/)?zram(0|[1-9][0-9]{0,8})");
 
     private final ConfigValidator v;
 
@@ -123,8 +119,8 @@ final class AccessValidator {
             v.error(value, "name " + ConfigValidator.quote(text) + ": not an iSCSI name (iqn.YYYY-MM.reversed.domain:name, eui.… or naa.…)");
             return null;
         }
-        if (text.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
-            v.error(value, "name " + ConfigValidator.quote(text) + ": too long (at most " + MAX_NAME_BYTES + " bytes)");
+        if (text.getBytes(StandardCharsets.UTF_8).length > ConfigValidator.MAX_ISCSI_NAME_BYTES) {
+            v.error(value, "name " + ConfigValidator.quote(text) + ": too long (at most " + ConfigValidator.MAX_ISCSI_NAME_BYTES + " bytes)");
             return null;
         }
         if (text.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
@@ -300,7 +296,7 @@ final class AccessValidator {
             if (text == null) {
                 continue;
             }
-            Matcher m = DEVICE_NAME.matcher(text);
+            Matcher m = ConfigValidator.DEVICE_NAME.matcher(text);
             long n = m.matches() ? Long.parseLong(m.group(1)) : -1;
             if (n < 0 || n > ConfigValidator.MAX_ID) {
                 v.error(item, "devices: " + ConfigValidator.quote(text) + ": not a device name (zram0 to zram" + ConfigValidator.MAX_ID + ")");

@@ -37,7 +37,10 @@ public final class ConfigValidator {
     static final int MAX_SOCKET_PATH = 107;
 
     private static final long PAGE = 4096;
-    private static final Pattern DEVICE_NAME = Pattern.compile("(?:/dev/)?zram(0|[1-9][0-9]{0,8})");
+    /** A device name: zramN or /dev/zramN (the access list's device lists read it too). */
+    static final Pattern DEVICE_NAME = Pattern.compile("(?:/dev/)?zram(0|[1-9][0-9]{0,8})");
+    /** iSCSI names are at most 223 bytes of UTF-8 (RFC 7143 §4.2.7.1), the target's and the initiators'. */
+    static final int MAX_ISCSI_NAME_BYTES = 223;
 
     private final String file;
     private final Collection<String> algorithms;
@@ -151,8 +154,8 @@ public final class ConfigValidator {
             error(v, "iqn " + quote(text) + ": not an iSCSI name (iqn.YYYY-MM.reversed.domain:name, eui.… or naa.…)");
             return null;
         }
-        if (text.getBytes(StandardCharsets.UTF_8).length > 223) {
-            error(v, "iqn " + quote(text) + ": too long (at most 223 bytes)");
+        if (text.getBytes(StandardCharsets.UTF_8).length > MAX_ISCSI_NAME_BYTES) {
+            error(v, "iqn " + quote(text) + ": too long (at most " + MAX_ISCSI_NAME_BYTES + " bytes)");
             return null;
         }
         return text;

@@ -4,6 +4,7 @@ import io.jzram.core.DeviceSetupException;
 import io.jzram.core.ZramException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One change of a {@link Plan}: it says what it does, applies itself, and undoes itself.
@@ -267,7 +268,7 @@ public sealed interface Step {
                     changes.add("remove initiator " + h.name() + " (its sessions end)");
                 }
             }
-            if (!java.util.Objects.equals(had.discovery(), want.discovery())) {
+            if (!Objects.equals(had.discovery(), want.discovery())) {
                 changes.add(want.discovery() == null ? "discovery open to any initiator"
                         : "discovery with " + want.discovery().describe());
             }

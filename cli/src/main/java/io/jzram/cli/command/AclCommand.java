@@ -8,6 +8,7 @@ import io.jzram.config.AccessConfig;
 import io.jzram.config.AccessEdits;
 import io.jzram.config.ChapCredentials;
 import io.jzram.config.InitiatorConfig;
+import io.jzram.config.Portals;
 import io.jzram.config.RegistryOps;
 import io.jzram.config.ServerConfig;
 import io.jzram.core.ZramException;
@@ -95,7 +96,7 @@ final class AclCommand extends ServerCommand {
             if (server != null && !now.isOpen() && next.exposes(server.listen(), Boolean.TRUE.equals(server.allowAnyInitiator()))) {
                 // Ends here, nothing changed: the same rule as serve's and apply's.
                 return fail("acl " + action + ": the list would be empty while the server listens on "
-                        + io.jzram.config.Portals.format(server.listen()) + ": any initiator could log in (add another entry first)");
+                        + Portals.format(server.listen()) + ": any initiator could log in (add another entry first)");
             }
             ops.setAccess(next);
             return ExitCodes.OK;

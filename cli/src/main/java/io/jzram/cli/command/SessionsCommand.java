@@ -4,6 +4,7 @@ import io.jzram.cli.ExitCodes;
 import io.jzram.cli.Version;
 import io.jzram.cli.format.HumanSize;
 import io.jzram.cli.format.Table;
+import io.jzram.config.AccessConfig;
 import io.jzram.target.iscsi.SessionInfo;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -42,13 +43,13 @@ final class SessionsCommand extends ServerCommand {
     @Override
     public Integer call() {
         List<SessionInfo> sessions = engine().sessions().stream().sorted(Comparator.comparingInt(SessionInfo::tsih)).toList();
-        io.jzram.config.AccessConfig access = engine().ops().access();
+        AccessConfig access = engine().ops().access();
         out().print(table(sessions, bytes, access).raw(raw).noHeadings(noHeadings).render());
         out().flush();
         return ExitCodes.OK;
     }
 
-    static Table table(List<SessionInfo> sessions, boolean bytes, io.jzram.config.AccessConfig access) {
+    static Table table(List<SessionInfo> sessions, boolean bytes, AccessConfig access) {
         Table t = new Table(List.of(
                 new Table.Column("TSIH", 4, true),
                 new Table.Column("TYPE", 6, false),

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,17 +112,17 @@ final class TargetAccessSwitch implements AccessSwitch {
 
     /** LUN masking for a list: a listed initiator with a device list sees those devices; everyone else sees every exported device. */
     static LunVisibility visibility(AccessConfig access) {
-        Map<String, java.util.Set<Integer>> masks = new HashMap<>();
+        Map<String, Set<Integer>> masks = new HashMap<>();
         for (InitiatorConfig i : access.initiators()) {
             if (i.devices() != null) {
-                masks.put(i.key(), java.util.Set.copyOf(i.devices()));
+                masks.put(i.key(), Set.copyOf(i.devices()));
             }
         }
         if (masks.isEmpty()) {
             return LunVisibility.ALL;
         }
         return (initiator, id) -> {
-            java.util.Set<Integer> mine = masks.get(InitiatorConfig.key(initiator));
+            Set<Integer> mine = masks.get(InitiatorConfig.key(initiator));
             return mine == null || mine.contains(id);
         };
     }
