@@ -12,16 +12,16 @@ import java.util.OptionalLong;
  *
  * <p>The order is the kernel's: the attributes that only an unconfigured device accepts come
  * first, {@code disksize} last, because setting it is what makes the device usable (zramctl and
- * zram-generator write sysfs in this order). Settings that must be made before the size (the
- * kernel's {@code backing_dev}, {@code recomp_algorithm}) belong between {@link Step#ALGORITHM}
- * and {@link Step#DISKSIZE}.
+ * zram-generator write sysfs in this order): the recompression algorithms, their parameters and
+ * the backing device, which the kernel takes only before the size, come after the algorithm.
  *
  * @param streams compression streams ({@code max_comp_streams}); 0 keeps the default (one per CPU)
  * @param algorithm {@code comp_algorithm}; null keeps the default
  * @param memLimit {@code mem_limit} in bytes; 0 = none
  * @param diskSize {@code disksize} in bytes; empty leaves the device not set up (reset, with the other settings)
+ * @param tiers recompression algorithms, their parameters, backing device, writeback limit, background policy
  */
-public record DeviceSetup(int streams, String algorithm, long memLimit, OptionalLong diskSize) {
+public record DeviceSetup(int streams, String algorithm, long memLimit, OptionalLong diskSize, TierSetup tiers) {
 
     /** The steps, in the order they run; each names what zramctl says when it fails. */
     public enum Step {
@@ -29,7 +29,12 @@ public record DeviceSetup(int streams, String algorithm, long memLimit, Optional
         RESET("reset"),
         STREAMS("set number of streams"),
         ALGORITHM("set algorithm"),
+        RECOMP_ALGORITHM("set recompression algorithm"),
+        ALGORITHM_PARAMS("set algorithm parameters"),
+        BACKING_DEV("set backing device"),
         MEM_LIMIT("set memory limit"),
+        WRITEBACK_LIMIT("set writeback limit"),
+        TIERING("set tiering policy"),
         DISKSIZE("set disksize");
 
         private final String action;
@@ -52,6 +57,17 @@ public record DeviceSetup(int streams, String algorithm, long memLimit, Optional
             throw new IllegalArgumentException("mem_limit must be >= 0: " + memLimit);
         }
         Objects.requireNonNull(diskSize, "diskSize");
+        Objects.requireNonNull(tiers, "tiers");
+    }
+
+    /** A set-up without tiers. */
+    public DeviceSetup(int streams, String algorithm, long memLimit, OptionalLong diskSize) {
+        this(streams, algorithm, memLimit, diskSize, TierSetup.NONE);
+    }
+
+    /** The same set-up with other tier settings. */
+    public DeviceSetup withTiers(TierSetup newTiers) {
+        return new DeviceSetup(streams, algorithm, memLimit, diskSize, newTiers);
     }
 
     /** A device of {@code diskSize} bytes compressed with {@code algorithm} (null: the default), other settings default. */
@@ -85,8 +101,25 @@ public record DeviceSetup(int streams, String algorithm, long memLimit, Optional
             if (algorithm != null) {
                 device.setAlgorithm(algorithm);
             }
+            step = Step.RECOMP_ALGORITHM;
+            for (int i = 0; i < tiers.recompAlgorithms().size(); i++) {
+                device.setRecompAlgorithm(i + 1, tiers.recompAlgorithms().get(i));
+            }
+            step = Step.ALGORITHM_PARAMS;
+            for (String params : tiers.algorithmParams()) {
+                Sysfs.setAlgorithmParams(device, params);
+            }
+            step = Step.BACKING_DEV;
+            device.setBackingDev(tiers.backingDev());
             step = Step.MEM_LIMIT;
             device.setMemLimit(memLimit);
+            step = Step.WRITEBACK_LIMIT;
+            if (tiers.writebackLimit() >= 0) {
+                device.setWritebackLimit(tiers.writebackLimit());
+                device.setWritebackLimitEnabled(true);
+            }
+            step = Step.TIERING;
+            device.setTieringPolicy(tiers.policy());
             step = Step.DISKSIZE;
             if (diskSize.isPresent()) {
                 device.init(diskSize.getAsLong());

@@ -11,4 +11,9 @@ package io.jzram.core;
  */
 public record IoCounters(long reads, long writes, long discards, long bytesRead, long bytesWritten) {
     public static final IoCounters ZERO = new IoCounters(0, 0, 0, 0, 0);
+
+    /** Every request counted. */
+    public long total() {
+        return reads + writes + discards;
+    }
 }

@@ -24,13 +24,16 @@ final class StreamPool implements AutoCloseable {
         final CompressionStream codec;
         /** Compression output; large enough for any page. Direct, so JNI codecs read it in place. */
         final ByteBuffer compressed;
-        /** A whole page, for read-modify-write of partial pages and partial reads. */
+        /**
+         * A whole page, for read-modify-write of partial pages, partial reads and the backing
+         * device; 4 KiB-aligned, as direct I/O needs.
+         */
         final ByteBuffer page;
 
         Stream(CompressionAlgorithm algorithm) {
             this.codec = algorithm.newStream();
             this.compressed = ByteBuffer.allocateDirect(algorithm.maxCompressedLength(Page.SIZE));
-            this.page = ByteBuffer.allocateDirect(Page.SIZE);
+            this.page = ByteBuffer.allocateDirect(2 * Page.SIZE).alignedSlice(Page.SIZE);
         }
     }
 

@@ -2,6 +2,8 @@ package io.jzram.core;
 
 import io.jzram.core.compress.CompressionAlgorithms;
 import io.jzram.core.mem.Page;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
@@ -26,7 +28,25 @@ import java.util.stream.Collectors;
  *   <tr><td>mem_used_max</td><td>WO</td><td></td><td>0: reset to the current mem_used_total</td></tr>
  *   <tr><td>reset</td><td>WO</td><td></td><td>a non-zero number: reset (busy while held)</td></tr>
  *   <tr><td>compact</td><td>WO</td><td></td><td>anything: compact</td></tr>
- *   <tr><td>mm_stat, io_stat</td><td>RO</td><td>the kernel's fields</td><td></td></tr>
+ *   <tr><td>mm_stat, io_stat, bd_stat</td><td>RO</td><td>the kernel's fields</td><td></td></tr>
+ *   <tr><td>recomp_algorithm</td><td>RW</td><td>a line per priority: {@code #1: lz4 lz4hc [zstd] deflate}</td>
+ *       <td>{@code algo=NAME [priority=1..3]} (priority 1 if not given), only while not set up</td></tr>
+ *   <tr><td>algorithm_params</td><td>WO</td><td></td><td>{@code algo=NAME|priority=N [level=N] [dict=PATH]},
+ *       only while not set up; a level for lz4 and a dictionary for anything but zstd are refused
+ *       (lz4-java has neither), where the kernel would take them</td></tr>
+ *   <tr><td>idle</td><td>WO</td><td></td><td>{@code all}, or an age in seconds</td></tr>
+ *   <tr><td>recompress</td><td>WO</td><td></td><td>{@code [type=idle|huge|huge_idle] [threshold=BYTES]
+ *       [max_pages=N] [algo=NAME|priority=N]}</td></tr>
+ *   <tr><td>backing_dev</td><td>RW</td><td>the path, or {@code none}</td><td>a file or block device,
+ *       only while not set up ({@code none} removes it: jzram's, the kernel has no way to)</td></tr>
+ *   <tr><td>writeback</td><td>WO</td><td></td><td>{@code idle}, {@code huge}, {@code huge_idle},
+ *       {@code incompressible}, {@code page_index=N}, {@code page_indexes=LO-HI}</td></tr>
+ *   <tr><td>writeback_limit</td><td>RW</td><td>pages left</td><td>pages (4 KiB)</td></tr>
+ *   <tr><td>writeback_limit_enable</td><td>RW</td><td>0 or 1</td><td>0 or 1</td></tr>
+ *   <tr><td>recompress_idle_after, writeback_idle_after</td><td>RW</td><td>seconds, or {@code off}</td>
+ *       <td>an age ({@code 600}, {@code 10m}, {@code 1h}, {@code 1d}) or {@code off}: jzram's
+ *       background policy, which the kernel does not have</td></tr>
+ *   <tr><td>tiering_cpu_budget</td><td>RW</td><td>a share of one core</td><td>0.01 to 1</td></tr>
  * </table>
  *
  * Every failure is a {@link ZramException} with the errno the kernel's file would give: reading a
@@ -39,10 +59,13 @@ public final class Sysfs {
 
     /** The attributes, in the kernel documentation's order. */
     public static final List<String> ATTRIBUTES = List.of("disksize", "initstate", "reset", "mem_limit", "mem_used_max",
-            "max_comp_streams", "comp_algorithm", "compact", "io_stat", "mm_stat");
+            "writeback_limit", "writeback_limit_enable", "max_comp_streams", "comp_algorithm", "algorithm_params", "compact",
+            "backing_dev", "idle", "recomp_algorithm", "recompress", "writeback", "io_stat", "mm_stat", "bd_stat",
+            "recompress_idle_after", "writeback_idle_after", "tiering_cpu_budget");
 
-    private static final List<String> WRITE_ONLY = List.of("reset", "mem_limit", "mem_used_max", "compact");
-    private static final List<String> READ_ONLY = List.of("initstate", "io_stat", "mm_stat");
+    private static final List<String> WRITE_ONLY = List.of("reset", "mem_limit", "mem_used_max", "compact", "algorithm_params",
+            "idle", "recompress", "writeback");
+    private static final List<String> READ_ONLY = List.of("initstate", "io_stat", "mm_stat", "bd_stat");
 
     /**
      * The text of attribute {@code name}, as {@code cat /sys/block/zramN/name} prints it.
@@ -63,8 +86,33 @@ public final class Sysfs {
                     .map(a -> (a.equals(device.algorithm()) ? "[" + a + "]" : a) + " ").collect(Collectors.joining()) + "\n";
             case "mm_stat" -> device.mmStat() + "\n";
             case "io_stat" -> device.ioStat() + "\n";
+            case "bd_stat" -> device.bdStat() + "\n";
+            case "recomp_algorithm" -> recompAlgorithms(device);
+            case "backing_dev" -> (device.backingDev() == null ? "none" : device.backingDev().toString()) + "\n";
+            case "writeback_limit" -> device.writebackLimit() + "\n";
+            case "writeback_limit_enable" -> (device.isWritebackLimitEnabled() ? 1 : 0) + "\n";
+            case "recompress_idle_after" -> age(device.tieringPolicy().recompressIdleAfter()) + "\n";
+            case "writeback_idle_after" -> age(device.tieringPolicy().writebackIdleAfter()) + "\n";
+            case "tiering_cpu_budget" -> device.tieringPolicy().cpuBudget() + "\n";
             default -> throw new IllegalStateException(name);
         };
+    }
+
+    /** As the kernel prints recomp_algorithm: for each priority that has one, {@code #N: } and the comp_algorithm list. */
+    private static String recompAlgorithms(ZramDevice device) {
+        StringBuilder b = new StringBuilder();
+        for (int p = 1; p < ZramDevice.MAX_ALGORITHMS; p++) {
+            AlgorithmChoice c = device.algorithmChoice(p);
+            if (c != null) {
+                b.append('#').append(p).append(": ").append(CompressionAlgorithms.availableNames().stream()
+                        .map(a -> (a.equals(c.name()) ? "[" + a + "]" : a) + " ").collect(Collectors.joining())).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    private static String age(Duration d) {
+        return d == null ? "off" : Long.toString(d.toSeconds());
     }
 
     /**
@@ -111,13 +159,183 @@ public final class Sysfs {
                 device.reset(false, registry.drainTimeout());
             }
             case "compact" -> {
-                if (!device.isInitialized()) {
-                    throw new ZramException(ZramException.Reason.INVALID_ARGUMENT, device.name() + ": compact: not set up");
-                }
+                requireSetUp(device, name);
                 device.compact();
+            }
+            case "recomp_algorithm" -> setRecompAlgorithm(device, v);
+            case "algorithm_params" -> setAlgorithmParams(device, v);
+            case "backing_dev" -> device.setBackingDev(v.equals("none") ? null : Path.of(v));
+            case "writeback_limit" -> device.setWritebackLimit(number(device, name, v));
+            case "writeback_limit_enable" -> {
+                long n = number(device, name, v);
+                if (n != 0 && n != 1) {
+                    throw invalid(device, name, v);
+                }
+                device.setWritebackLimitEnabled(n == 1);
+            }
+            case "idle" -> {
+                requireSetUp(device, name);
+                device.markIdle(v.equals("all") ? OptionalLong.empty() : OptionalLong.of(number(device, name, v)));
+            }
+            case "recompress" -> {
+                requireSetUp(device, name);
+                device.recompress(named(device, RecompressRequest::parse, v));
+            }
+            case "writeback" -> {
+                requireSetUp(device, name);
+                device.writeback(named(device, WritebackRequest::parse, v));
+            }
+            case "recompress_idle_after" -> device.setTieringPolicy(device.tieringPolicy().withRecompressIdleAfter(parseAge(device, name, v)));
+            case "writeback_idle_after" -> device.setTieringPolicy(device.tieringPolicy().withWritebackIdleAfter(parseAge(device, name, v)));
+            case "tiering_cpu_budget" -> {
+                double b;
+                try {
+                    b = Double.parseDouble(v);
+                } catch (NumberFormatException e) {
+                    throw invalid(device, name, v);
+                }
+                if (!(b >= 0.01 && b <= 1)) {
+                    throw invalid(device, name, v);
+                }
+                device.setTieringPolicy(device.tieringPolicy().withCpuBudget(b));
             }
             default -> throw new IllegalStateException(name);
         }
+    }
+
+    /** The kernel answers EINVAL to these on a device that is not set up. */
+    private static void requireSetUp(ZramDevice device, String name) throws ZramException {
+        if (!device.isInitialized()) {
+            throw new ZramException(ZramException.Reason.INVALID_ARGUMENT, device.name() + ": " + name + ": not set up");
+        }
+    }
+
+    private interface Parser<T> {
+        T parse(String v) throws ZramException;
+    }
+
+    /** Parses with {@code parser}, naming the device in a failure. */
+    private static <T> T named(ZramDevice device, Parser<T> parser, String v) throws ZramException {
+        try {
+            return parser.parse(v);
+        } catch (ZramException e) {
+            throw new ZramException(e.reason(), device.name() + "/" + e.getMessage(), e);
+        }
+    }
+
+    /** recomp_algorithm: {@code algo=NAME [priority=N]}. */
+    private static void setRecompAlgorithm(ZramDevice device, String v) throws ZramException {
+        String algo = null;
+        long priority = 1;
+        for (String token : Attributes.tokens(v)) {
+            switch (Attributes.key(token)) {
+                case "algo" -> algo = Attributes.value(token);
+                case "priority" -> priority = named(device, x -> Attributes.number("recomp_algorithm", token, x, 1,
+                        ZramDevice.MAX_ALGORITHMS - 1), Attributes.value(token));
+                default -> throw invalid(device, "recomp_algorithm", token);
+            }
+        }
+        if (algo == null || algo.isEmpty()) {
+            throw invalid(device, "recomp_algorithm", v);
+        }
+        device.setRecompAlgorithm((int) priority, algo);
+    }
+
+    /**
+     * Applies one {@code algorithm_params} line, {@code algo=NAME|priority=N [level=N] [dict=PATH]},
+     * to a device that is not set up (the set-up sequence's ALGORITHM_PARAMS step uses it too).
+     */
+    static void setAlgorithmParams(ZramDevice device, String v) throws ZramException {
+        int priority = -1;
+        long level = 0;
+        Path dict = null;
+        for (String token : Attributes.tokens(v)) {
+            String val = Attributes.value(token);
+            switch (Attributes.key(token)) {
+                case "algo" -> {
+                    priority = device.priorityOf(val);
+                    if (priority < 0) {
+                        throw new ZramException(ZramException.Reason.INVALID_ARGUMENT,
+                                device.name() + "/algorithm_params: the device has no algorithm " + val);
+                    }
+                }
+                case "priority" -> priority = (int) (long) named(device, x -> Attributes.number("algorithm_params", token, x, 0,
+                        ZramDevice.MAX_ALGORITHMS - 1), val);
+                case "level" -> level = named(device, x -> Attributes.number("algorithm_params", token, x, -131072, 22), val);
+                case "dict" -> dict = Path.of(val);
+                default -> throw invalid(device, "algorithm_params", token);
+            }
+        }
+        if (priority < 0) {
+            throw new ZramException(ZramException.Reason.INVALID_ARGUMENT, device.name() + "/algorithm_params: give algo= or priority=");
+        }
+        if (device.algorithmChoice(priority) == null) {
+            throw new ZramException(ZramException.Reason.INVALID_ARGUMENT, device.name() + "/algorithm_params: no algorithm of priority " + priority);
+        }
+        device.setAlgorithmParams(priority, (int) level, dict);
+    }
+
+    private static Duration parseAge(ZramDevice device, String name, String v) throws ZramException {
+        try {
+            return parseAge(v);
+        } catch (IllegalArgumentException e) {
+            throw invalid(device, name, v);
+        }
+    }
+
+    /**
+     * An age as the policy's attributes and configuration keys take it: {@code off}, or a whole
+     * number with an optional unit {@code s}, {@code m}, {@code h} or {@code d} (seconds if none).
+     *
+     * @return null for {@code off}
+     * @throws IllegalArgumentException for anything else, or more than 2^31 seconds
+     */
+    public static Duration parseAge(String v) {
+        String s = v.strip().toLowerCase(Locale.ROOT);
+        if (s.equals("off")) {
+            return null;
+        }
+        long unit = 1;
+        if (!s.isEmpty()) {
+            switch (s.charAt(s.length() - 1)) {
+                case 's' -> unit = 1;
+                case 'm' -> unit = 60;
+                case 'h' -> unit = 3600;
+                case 'd' -> unit = 86400;
+                default -> unit = 0;
+            }
+            if (unit != 0) {
+                s = s.substring(0, s.length() - 1);
+            } else {
+                unit = 1;
+            }
+        }
+        if (s.isEmpty() || !s.chars().allMatch(Character::isDigit) || s.length() > 12) {
+            throw new IllegalArgumentException("not an age: '" + v + "' (a whole number of s, m, h or d, or off)");
+        }
+        long seconds = Long.parseLong(s) * unit;
+        if (seconds > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("age too large: '" + v + "'");
+        }
+        return Duration.ofSeconds(seconds);
+    }
+
+    /** An age as {@link #parseAge} reads it back: the largest whole unit ({@code 90s}, {@code 10m}, {@code 1h}, {@code 2d}), or {@code off}. */
+    public static String formatAge(Duration d) {
+        if (d == null) {
+            return "off";
+        }
+        long s = d.toSeconds();
+        if (s != 0 && s % 86400 == 0) {
+            return s / 86400 + "d";
+        }
+        if (s != 0 && s % 3600 == 0) {
+            return s / 3600 + "h";
+        }
+        if (s != 0 && s % 60 == 0) {
+            return s / 60 + "m";
+        }
+        return s + "s";
     }
 
     private static void setUp(ZramRegistry registry, ZramDevice device, DeviceSetup setup) throws ZramException, InterruptedException {

@@ -5,8 +5,10 @@ import io.jzram.core.mem.Page;
 import io.jzram.core.compress.CompressionAlgorithm;
 import io.jzram.core.compress.CompressionAlgorithms;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,6 +53,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * reads as uninitialized, {@code init} fails as busy, and the next {@code reset} resumes the
  * drain.
  *
+ * <h2>Tiers</h2>
+ * Besides the primary algorithm a device may have up to three recompression algorithms
+ * ({@code recomp_algorithm}, priorities 1–3) and a backing device ({@code backing_dev}), set like
+ * the algorithm before init. {@link #markIdle}, {@link #recompress} and {@link #writeback} are the
+ * kernel's {@code idle}, {@code recompress} and {@code writeback}; {@link #tierSlice} is the same
+ * work for the background {@link TieringDaemon}, by the device's {@link TieringPolicy}. They enter
+ * the generation's gate as I/O does (a reset waits for the page in hand and then stops them) and
+ * serialise among themselves on {@link #tiering}, never on {@link #admin}.
+ *
  * <h2>Holders</h2>
  * {@link #open} registers a user of the device (an iSCSI session, an export). Like the kernel's
  * open count, it makes {@code reset} and {@code hot_remove} fail as busy unless forced.
@@ -59,6 +70,9 @@ public final class ZramDevice {
     public static final int SECTOR_SIZE = 512;
     /** Defaults restored by {@link #reset}: the kernel's CONFIG_ZRAM_DEF_COMP and one stream per CPU. */
     public static final String DEFAULT_ALGORITHM = CompressionAlgorithms.DEFAULT_NAME;
+
+    /** The primary algorithm and up to three recompression algorithms (the kernel's ZRAM_MAX_COMPS). */
+    public static final int MAX_ALGORITHMS = 4;
 
     /** The default number of compression streams: one per CPU of this JVM, as the kernel's one per online CPU. */
     public static final int DEFAULT_STREAMS = Runtime.getRuntime().availableProcessors();
@@ -88,9 +102,24 @@ public final class ZramDevice {
     @GuardedBy("admin") // writes
     private volatile boolean removed;
 
-    /** Settings for the next init; volatile for lock-free reads. */
+    /**
+     * Settings for the next init; volatile for lock-free reads. The algorithms by priority: [0] the
+     * primary, [1..3] recompression algorithms or null; the array is replaced, never changed.
+     */
     @GuardedBy("admin") // writes
-    private volatile String algorithm = DEFAULT_ALGORITHM;
+    private volatile AlgorithmChoice[] algorithms = defaultAlgorithms();
+    /** The backing device for the next init, or null. */
+    @GuardedBy("admin") // writes
+    private volatile Path backingDev;
+    /** writeback_limit: pages that may still be written back while {@link #writebackLimitEnabled}. */
+    private final AtomicLong writebackLimit = new AtomicLong();
+    private volatile boolean writebackLimitEnabled;
+    /** What the background worker does; any time. */
+    private volatile TieringPolicy policy = TieringPolicy.NONE;
+    /** Serialises idle marks, recompression and writeback (sysfs writes and the background worker). Never taken by I/O or admin. */
+    private final ReentrantLock tiering = new ReentrantLock();
+    /** Nanoseconds for access times; tests pass their own. */
+    private final java.util.function.LongSupplier clock;
     @GuardedBy("admin") // writes
     private volatile int streams = DEFAULT_STREAMS;
     /** mem_limit in bytes, 0 = none; read on every write. */
@@ -103,10 +132,26 @@ public final class ZramDevice {
     private final AtomicInteger holders = new AtomicInteger();
 
     ZramDevice(int id) {
+        this(id, System::nanoTime);
+    }
+
+    /** A device whose access times come from {@code clock} (nanoseconds); for tests of idle ages. */
+    ZramDevice(int id, java.util.function.LongSupplier clock) {
         if (id < 0) {
             throw new IllegalArgumentException("device id must be >= 0: " + id);
         }
         this.id = id;
+        this.clock = clock;
+    }
+
+    private static AlgorithmChoice[] defaultAlgorithms() {
+        AlgorithmChoice[] a = new AlgorithmChoice[MAX_ALGORITHMS];
+        try {
+            a[0] = AlgorithmChoice.of(DEFAULT_ALGORITHM);
+        } catch (ZramException e) {
+            throw new IllegalStateException("the default algorithm " + DEFAULT_ALGORITHM + " is unavailable", e);
+        }
+        return a;
     }
 
     public int id() {
@@ -160,9 +205,14 @@ public final class ZramDevice {
             if (draining != null) {
                 throw busy("a previous reset is still draining in-flight I/O; reset again to finish it");
             }
-            CompressionAlgorithm codec = CompressionAlgorithms.of(algorithm);
-            PageStore store = new PageStore(pages, codec, streams);
-            live = new Generation(generations.incrementAndGet(), pages * Page.SIZE, codec.name(), store);
+            AlgorithmChoice[] choices = algorithms;
+            CompressionAlgorithm[] codecs = new CompressionAlgorithm[MAX_ALGORITHMS];
+            for (int p = 0; p < MAX_ALGORITHMS; p++) {
+                codecs[p] = choices[p] == null ? null : choices[p].algorithm();
+            }
+            BackingStore backing = backingDev == null ? null : BackingStore.open(backingDev, pages);
+            PageStore store = new PageStore(pages, codecs, streams, backing, clock);
+            live = new Generation(generations.incrementAndGet(), pages * Page.SIZE, codecs[0].name(), store);
         } finally {
             admin.unlock();
         }
@@ -171,7 +221,12 @@ public final class ZramDevice {
     /** The algorithm in use, or the one the next init will use. */
     public String algorithm() {
         Generation g = live;
-        return g != null ? g.algorithm : algorithm;
+        return g != null ? g.algorithm : algorithms[0].name();
+    }
+
+    /** The algorithm of {@code priority} (0 the primary, 1–3 recompression) with its parameters, or null for none. */
+    public AlgorithmChoice algorithmChoice(int priority) {
+        return algorithms[checkPriority(priority, 0)];
     }
 
     /**
@@ -185,14 +240,153 @@ public final class ZramDevice {
             if (live != null) {
                 throw busy("cannot change the algorithm of an initialized device");
             }
+            setChoice(0, choose(name));
+        } finally {
+            admin.unlock();
+        }
+    }
+
+    /**
+     * Sets the recompression algorithm of {@code priority} (sysfs {@code recomp_algorithm}
+     * {@code algo=NAME priority=N}); null removes it. Its parameters go back to the defaults.
+     *
+     * @throws ZramException BUSY while initialized; INVALID_ARGUMENT for a priority outside 1–3 or an unknown name
+     */
+    public void setRecompAlgorithm(int priority, String name) throws ZramException {
+        admin.lock();
+        try {
+            checkPriority(priority, 1);
+            if (live != null) {
+                throw busy("cannot change the recompression algorithms of an initialized device");
+            }
+            setChoice(priority, name == null ? null : choose(name));
+        } finally {
+            admin.unlock();
+        }
+    }
+
+    /**
+     * Sets the parameters of the algorithm of {@code priority} (sysfs {@code algorithm_params}):
+     * {@code level} (0: its default) and a zstd dictionary file (null: none), read now.
+     *
+     * @throws ZramException BUSY while initialized; INVALID_ARGUMENT when there is no algorithm of
+     *     that priority or it takes no such parameters; NO_SUCH_FILE or IO_ERROR for the dictionary
+     */
+    public void setAlgorithmParams(int priority, int level, Path dictionary) throws ZramException {
+        admin.lock();
+        try {
+            checkPriority(priority, 0);
+            if (live != null) {
+                throw busy("cannot change the algorithm parameters of an initialized device");
+            }
+            AlgorithmChoice c = algorithms[priority];
+            if (c == null) {
+                throw new ZramException(ZramException.Reason.INVALID_ARGUMENT, name() + ": no algorithm of priority " + priority);
+            }
             try {
-                algorithm = CompressionAlgorithms.of(name).name();
-            } catch (IllegalArgumentException e) {
-                throw new ZramException(ZramException.Reason.INVALID_ARGUMENT, name() + ": " + e.getMessage(), e);
+                setChoice(priority, c.withParams(level, dictionary));
+            } catch (ZramException e) {
+                throw new ZramException(e.reason(), name() + ": " + e.getMessage(), e);
             }
         } finally {
             admin.unlock();
         }
+    }
+
+    /** The priority whose algorithm is called {@code name} (the primary's is 0), or -1. */
+    public int priorityOf(String name) {
+        AlgorithmChoice[] a = algorithms;
+        for (int p = 0; p < a.length; p++) {
+            if (a[p] != null && a[p].name().equals(name)) {
+                return p;
+            }
+        }
+        return -1;
+    }
+
+    private AlgorithmChoice choose(String name) throws ZramException {
+        try {
+            return AlgorithmChoice.of(name);
+        } catch (ZramException e) {
+            throw new ZramException(e.reason(), name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Caller holds {@link #admin}. */
+    private void setChoice(int priority, AlgorithmChoice choice) {
+        AlgorithmChoice[] a = algorithms.clone();
+        a[priority] = choice;
+        algorithms = a;
+    }
+
+    private int checkPriority(int priority, int min) throws IllegalArgumentException {
+        if (priority < min || priority >= MAX_ALGORITHMS) {
+            throw new IllegalArgumentException("priority must be from " + min + " to " + (MAX_ALGORITHMS - 1) + ": " + priority);
+        }
+        return priority;
+    }
+
+    /** The backing device the device uses, or will use at the next init; null for none. */
+    public Path backingDev() {
+        return backingDev;
+    }
+
+    /**
+     * Sets the backing device for the next init (sysfs {@code backing_dev}); null removes it. The
+     * path is checked now (it exists, is a file or block device, opens for reading and writing).
+     *
+     * @throws ZramException BUSY while initialized; NO_SUCH_FILE, INVALID_ARGUMENT, PERMISSION,
+     *     IO_ERROR as the path cannot serve
+     */
+    public void setBackingDev(Path path) throws ZramException {
+        admin.lock();
+        try {
+            if (live != null) {
+                throw busy("cannot change the backing device of an initialized device");
+            }
+            if (path != null) {
+                try {
+                    BackingStore.check(path);
+                } catch (ZramException e) {
+                    throw new ZramException(e.reason(), name() + ": " + e.getMessage(), e);
+                }
+            }
+            backingDev = path;
+        } finally {
+            admin.unlock();
+        }
+    }
+
+    /** writeback_limit: the pages that may still be written back while the limit is enabled. */
+    public long writebackLimit() {
+        return writebackLimit.get();
+    }
+
+    /** Sets writeback_limit in 4 KiB pages; any time. */
+    public void setWritebackLimit(long pages) throws ZramException {
+        if (pages < 0) {
+            throw new ZramException(ZramException.Reason.INVALID_ARGUMENT, name() + ": writeback_limit must be >= 0: " + pages);
+        }
+        writebackLimit.set(pages);
+    }
+
+    /** writeback_limit_enable. */
+    public boolean isWritebackLimitEnabled() {
+        return writebackLimitEnabled;
+    }
+
+    public void setWritebackLimitEnabled(boolean enabled) {
+        writebackLimitEnabled = enabled;
+    }
+
+    /** The background policy. */
+    public TieringPolicy tieringPolicy() {
+        return policy;
+    }
+
+    /** Sets the background policy; any time, takes effect at the worker's next walk. */
+    public void setTieringPolicy(TieringPolicy policy) {
+        this.policy = Objects.requireNonNull(policy, "policy");
     }
 
     /** mem_limit in bytes; 0 = no limit. */
@@ -292,9 +486,13 @@ public final class ZramDevice {
             if (removing) {
                 removed = true; // stays claimed: a removed device is never opened again
             } else {
-                algorithm = DEFAULT_ALGORITHM;
+                algorithms = defaultAlgorithms();
                 streams = DEFAULT_STREAMS;
                 memLimit = 0;
+                backingDev = null;
+                writebackLimit.set(0);
+                writebackLimitEnabled = false;
+                policy = TieringPolicy.NONE;
                 unclaim();
             }
         } finally {
@@ -608,6 +806,212 @@ public final class ZramDevice {
 
     private ZramException busy(String why) {
         return new ZramException(ZramException.Reason.BUSY, name() + ": " + why);
+    }
+
+    // ------------------------------------------------------------------ tiers
+
+    /**
+     * Marks idle the pages not accessed for {@code ageSeconds} (empty: every page holding an
+     * object), and unmarks the others (sysfs {@code idle}).
+     *
+     * @return the pages marked
+     * @throws ZramException NOT_INITIALIZED
+     */
+    public long markIdle(OptionalLong ageSeconds) throws ZramException {
+        Generation g = enter();
+        tiering.lock();
+        try {
+            return g.store.markIdle(ageSeconds.orElse(-1));
+        } finally {
+            tiering.unlock();
+            g.gate.exit();
+        }
+    }
+
+    /**
+     * Recompresses the pages {@code request} selects (sysfs {@code recompress}).
+     *
+     * @return the pages recompressed
+     * @throws ZramException NOT_INITIALIZED; INVALID_ARGUMENT when the device has no recompression
+     *     algorithm, or none by the name or priority asked for
+     */
+    public long recompress(RecompressRequest request) throws ZramException {
+        Generation g = enter();
+        tiering.lock();
+        try {
+            PageStore store = g.store;
+            int first = 1;
+            int last = MAX_ALGORITHMS - 1;
+            if (request.algorithm() != null || request.priority() != 0) {
+                int p = request.algorithm() != null ? store.priorityOf(request.algorithm()) : request.priority();
+                if (p < 1 || !hasRecompression(store, p)) {
+                    throw new ZramException(ZramException.Reason.INVALID_ARGUMENT, name() + ": recompress: no recompression algorithm "
+                            + (request.algorithm() != null ? "called " + request.algorithm() : "of priority " + request.priority()));
+                }
+                first = p;
+                last = p;
+            } else if (!store.hasRecompression()) {
+                throw new ZramException(ZramException.Reason.INVALID_ARGUMENT, name() + ": recompress: no recomp_algorithm set");
+            }
+            long pages = store.pages();
+            long tried = 0;
+            long done = 0;
+            StreamPool.Stream s = store.acquire();
+            try {
+                for (int index = 0; index < pages && live == g; index++) {
+                    PageStore.Recompression r = store.recompress(index, request.type().flags, request.threshold(), -1, first, last, memLimit, s);
+                    if (r != PageStore.Recompression.NOT_SELECTED) {
+                        tried++;
+                        if (r == PageStore.Recompression.RECOMPRESSED) {
+                            done++;
+                        }
+                        if (request.maxPages() != 0 && tried >= request.maxPages()) {
+                            break;
+                        }
+                    }
+                }
+            } finally {
+                store.release(s);
+            }
+            return done;
+        } finally {
+            tiering.unlock();
+            g.gate.exit();
+        }
+    }
+
+    private static boolean hasRecompression(PageStore store, int priority) {
+        return store.tierStat().algorithms().stream().anyMatch(a -> a.priority() == priority);
+    }
+
+    /**
+     * Writes the pages {@code request} selects to the backing device (sysfs {@code writeback}).
+     * Pages already written stay written when a later one fails.
+     *
+     * @return the pages written back
+     * @throws ZramException NOT_INITIALIZED; NO_SUCH_DEVICE without a backing device (ENODEV);
+     *     IO_ERROR when writeback_limit is enabled and used up (EIO, as the kernel) or the backing
+     *     device fails a write; NO_SPACE_LEFT when it is full
+     */
+    public long writeback(WritebackRequest request) throws ZramException {
+        Generation g = enter();
+        tiering.lock();
+        try {
+            PageStore store = g.store;
+            if (!store.hasBacking()) {
+                throw new ZramException(ZramException.Reason.NO_SUCH_DEVICE, name() + ": writeback: no backing_dev set");
+            }
+            long done = 0;
+            StreamPool.Stream s = store.acquire();
+            try {
+                if (request.type() == WritebackRequest.Type.PAGE_INDEXES) {
+                    for (long[] range : request.ranges()) {
+                        if (range[1] >= store.pages()) {
+                            throw new ZramException(ZramException.Reason.INVALID_ARGUMENT,
+                                    name() + ": writeback: page index " + range[1] + " beyond the disk (" + store.pages() + " pages)");
+                        }
+                    }
+                    for (long[] range : request.ranges()) {
+                        for (long index = range[0]; index <= range[1] && live == g; index++) {
+                            done += writebackPage(store, (int) index, 0, -1, true, s);
+                        }
+                    }
+                } else {
+                    for (int index = 0; index < store.pages() && live == g; index++) {
+                        done += writebackPage(store, index, request.type().flags, -1, false, s);
+                    }
+                }
+            } finally {
+                store.release(s);
+            }
+            return done;
+        } finally {
+            tiering.unlock();
+            g.gate.exit();
+        }
+    }
+
+    /** One page's writeback within writeback_limit; 1 when written. */
+    private int writebackPage(PageStore store, int index, int flags, long age, boolean any, StreamPool.Stream s) throws ZramException {
+        boolean limited = writebackLimitEnabled;
+        if (limited && writebackLimit.get() <= 0) {
+            throw new ZramException(ZramException.Reason.IO_ERROR, name() + ": writeback_limit reached");
+        }
+        if (store.writeback(index, flags, age, any, s) != PageStore.Writeback.WRITTEN) {
+            return 0;
+        }
+        if (limited) {
+            writebackLimit.getAndUpdate(n -> Math.max(0, n - 1));
+        }
+        return 1;
+    }
+
+    /**
+     * The background worker's share of the work on pages {@code [from, to)}: recompresses those
+     * not accessed for the policy's {@code recompress_idle_after} and writes back those not
+     * accessed for its {@code writeback_idle_after}. Skipped (0) while a sysfs tier operation runs.
+     *
+     * @return the pages moved
+     * @throws ZramException NOT_INITIALIZED after a reset; the writeback failures of {@link #writeback}
+     */
+    long tierSlice(int from, int to, TieringPolicy policy) throws ZramException {
+        Generation g = enter();
+        if (!tiering.tryLock()) {
+            g.gate.exit();
+            return 0;
+        }
+        try {
+            PageStore store = g.store;
+            long recompressAge = policy.recompressIdleAfter() == null || !store.hasRecompression() ? -1
+                    : policy.recompressIdleAfter().toSeconds();
+            long writebackAge = policy.writebackIdleAfter() == null || !store.hasBacking() ? -1
+                    : policy.writebackIdleAfter().toSeconds();
+            long moved = 0;
+            StreamPool.Stream s = store.acquire();
+            try {
+                for (int index = from; index < to && live == g; index++) {
+                    if (writebackAge >= 0 && !(writebackLimitEnabled && writebackLimit.get() <= 0)
+                            && writebackPage(store, index, 0, writebackAge, true, s) == 1) {
+                        moved++;
+                    } else if (recompressAge >= 0 && store.recompress(index, 0, 0, recompressAge, 1, MAX_ALGORITHMS - 1, memLimit, s)
+                            == PageStore.Recompression.RECOMPRESSED) {
+                        moved++;
+                    }
+                }
+            } finally {
+                store.release(s);
+            }
+            return moved;
+        } finally {
+            tiering.unlock();
+            g.gate.exit();
+        }
+    }
+
+    /** sysfs {@code bd_stat}; all zero without a backing device or while uninitialized. */
+    public BdStat bdStat() {
+        Generation g = live;
+        if (g == null || !g.gate.tryEnter()) {
+            return BdStat.ZERO;
+        }
+        try {
+            return g.store.bdStat();
+        } finally {
+            g.gate.exit();
+        }
+    }
+
+    /** Where the stored pages are, per algorithm and tier; empty while uninitialized. */
+    public TierStat tierStat() {
+        Generation g = live;
+        if (g == null || !g.gate.tryEnter()) {
+            return TierStat.EMPTY;
+        }
+        try {
+            return g.store.tierStat();
+        } finally {
+            g.gate.exit();
+        }
     }
 
     // ------------------------------------------------------------------ statistics

@@ -31,7 +31,13 @@ public final class ZramException extends IOException {
         /** A sysfs attribute read that is write-only, or written that is read-only (the file's mode says no). */
         PERMISSION("EACCES", "Permission denied"),
         /** A sysfs attribute that the device does not have. */
-        NO_SUCH_ATTRIBUTE("ENOENT", "No such file or directory");
+        NO_SUCH_ATTRIBUTE("ENOENT", "No such file or directory"),
+        /** A file named in a setting (a backing device, a dictionary) that does not exist. */
+        NO_SUCH_FILE("ENOENT", "No such file or directory"),
+        /** The backing device failed a write-back, or a file named in a setting could not be read. */
+        IO_ERROR("EIO", "Input/output error"),
+        /** The backing device has no free block for a write-back. */
+        NO_SPACE_LEFT("ENOSPC", "No space left on device");
 
         private final String errno;
         private final String strerror;

@@ -76,7 +76,7 @@ class SysfsTest {
         fails(() -> Sysfs.read(d, "mem_limit"), Reason.PERMISSION);
         fails(() -> Sysfs.read(d, "reset"), Reason.PERMISSION);
         fails(() -> Sysfs.write(registry, d, "mm_stat", "1"), Reason.PERMISSION);
-        fails(() -> Sysfs.read(d, "backing_dev"), Reason.NO_SUCH_ATTRIBUTE);
+        fails(() -> Sysfs.read(d, "debug_stat"), Reason.NO_SUCH_ATTRIBUTE);
         fails(() -> Sysfs.write(registry, d, "disksize", "4Q"), Reason.INVALID_ARGUMENT);
         fails(() -> Sysfs.write(registry, d, "disksize", "0"), Reason.INVALID_ARGUMENT);
         fails(() -> Sysfs.write(registry, d, "mem_used_max", "5"), Reason.INVALID_ARGUMENT);

@@ -121,6 +121,20 @@ public final class SizeClassPool implements AutoCloseable {
     }
 
     /**
+     * The size class an object of {@code size} bytes goes to: classes are numbered by the object
+     * size they hold, smallest first, so a smaller index is a smaller object in memory (the
+     * kernel's {@code zs_lookup_class_index}, by which recompression judges whether a page shrank).
+     *
+     * @throws IllegalArgumentException unless {@code 1 <= size <= MAX_OBJECT_SIZE}
+     */
+    public int classIndex(int size) {
+        if (size < 1 || size > MAX_OBJECT_SIZE) {
+            throw new IllegalArgumentException("object size " + size + " not in 1.." + MAX_OBJECT_SIZE);
+        }
+        return TABLE.classIndexFor(size);
+    }
+
+    /**
      * Allocates an object of {@code size} bytes, tagged with {@code owner} (the caller's page index, handed
      * back to the {@link Migrator} by compaction). The bytes are uninitialised. Thread-safe.
      *

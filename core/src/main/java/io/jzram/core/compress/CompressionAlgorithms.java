@@ -35,6 +35,31 @@ public final class CompressionAlgorithms {
         return of(KNOWN, name);
     }
 
+    /**
+     * The available algorithm called {@code name} with the kernel's {@code algorithm_params}:
+     * {@code level} (0 for the algorithm's default) and a zstd {@code dictionary} (null for none).
+     *
+     * @throws IllegalArgumentException for an unknown or unavailable name, a level out of the
+     *     algorithm's range, a level for lz4 (lz4-java's fast compressor has no acceleration
+     *     setting, which is what the kernel's lz4 takes as its level), or a dictionary for anything
+     *     but zstd (lz4-java has no dictionary interface); the message says which
+     */
+    public static CompressionAlgorithm of(String name, int level, byte[] dictionary) {
+        CompressionAlgorithm base = of(name);
+        if (level == 0 && dictionary == null) {
+            return base;
+        }
+        if (dictionary != null && !ZstdAlgorithm.NAME.equals(name)) {
+            throw new IllegalArgumentException(name + " takes no dictionary here: only zstd does");
+        }
+        return switch (name) {
+            case ZstdAlgorithm.NAME -> new ZstdAlgorithm(level == 0 ? ZstdAlgorithm.DEFAULT_LEVEL : level, dictionary);
+            case Lz4HcAlgorithm.NAME -> new Lz4HcAlgorithm(level);
+            case DeflateAlgorithm.NAME -> new DeflateAlgorithm(level);
+            default -> throw new IllegalArgumentException(name + " takes no level here");
+        };
+    }
+
     /** The algorithm called {@link #DEFAULT_NAME}. */
     public static CompressionAlgorithm defaultAlgorithm() {
         return of(DEFAULT_NAME);

@@ -37,6 +37,8 @@ public final class ZstdAlgorithm implements CompressionAlgorithm {
     public static final int MAX_LEVEL = 22;
 
     private final int level;
+    /** A zstd dictionary both directions load, or null; never changed after construction. */
+    private final byte[] dictionary;
     /** Null for "find out by loading the library"; tests inject a failure. */
     private final Throwable injectedFailure;
 
@@ -47,16 +49,30 @@ public final class ZstdAlgorithm implements CompressionAlgorithm {
 
     /** A level from {@value #MIN_LEVEL} to {@value #MAX_LEVEL}. */
     public ZstdAlgorithm(int level) {
-        this(level, null);
+        this(level, null, null);
+    }
+
+    /**
+     * A level from {@value #MIN_LEVEL} to {@value #MAX_LEVEL} and a dictionary (raw content or one
+     * made by {@code zstd --train}), which every stream loads for both directions: pages
+     * compressed with it can only be read with it (the kernel's {@code algorithm_params dict=}).
+     */
+    public ZstdAlgorithm(int level, byte[] dictionary) {
+        this(level, dictionary, null);
     }
 
     /** An algorithm whose native library failed to load with {@code failure}; for tests. */
     ZstdAlgorithm(int level, Throwable failure) {
+        this(level, null, failure);
+    }
+
+    private ZstdAlgorithm(int level, byte[] dictionary, Throwable failure) {
         if (level < MIN_LEVEL || level > MAX_LEVEL) {
             throw new IllegalArgumentException(
                     "zstd level must be from " + MIN_LEVEL + " to " + MAX_LEVEL + ", not " + level);
         }
         this.level = level;
+        this.dictionary = dictionary == null ? null : dictionary.clone();
         this.injectedFailure = failure;
     }
 
@@ -101,9 +117,14 @@ public final class ZstdAlgorithm implements CompressionAlgorithm {
         return level;
     }
 
+    /** Whether streams load a dictionary. */
+    public boolean hasDictionary() {
+        return dictionary != null;
+    }
+
     @Override
     public String toString() {
-        return NAME + " level " + level + (isAvailable() ? "" : " (unavailable)");
+        return NAME + " level " + level + (dictionary != null ? " with a " + dictionary.length + "-byte dictionary" : "") + (isAvailable() ? "" : " (unavailable)");
     }
 
     /** Loads zstd-jni's native library once and checks that it works. */
@@ -147,7 +168,17 @@ public final class ZstdAlgorithm implements CompressionAlgorithm {
             ZstdCompressCtx c = new ZstdCompressCtx();
             try {
                 c.setLevel(algorithm.level);
-                this.dctx = new ZstdDecompressCtx();
+                ZstdDecompressCtx d = new ZstdDecompressCtx();
+                if (algorithm.dictionary != null) {
+                    try {
+                        c.loadDict(algorithm.dictionary);
+                        d.loadDict(algorithm.dictionary);
+                    } catch (RuntimeException | Error e) {
+                        d.close();
+                        throw e;
+                    }
+                }
+                this.dctx = d;
             } catch (RuntimeException | Error e) {
                 c.close();
                 throw e;
