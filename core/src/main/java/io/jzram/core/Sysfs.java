@@ -52,7 +52,7 @@ import java.util.stream.Collectors;
  * Every failure is a {@link ZramException} with the errno the kernel's file would give: reading a
  * write-only attribute or writing a read-only one is EACCES (the files' modes say so), an unknown
  * attribute ENOENT, a value that does not parse EINVAL, a setting the device refuses while set up
- * EBUSY. Settings that must come before the size go through the registry's one set-up sequence.
+ * EBUSY. Writing {@code disksize} sets the device up with the settings written before it, as the kernel does.
  */
 public final class Sysfs {
     private Sysfs() {}
@@ -132,10 +132,18 @@ public final class Sysfs {
         switch (name) {
             case "disksize" -> {
                 long size = memparse(device, name, v);
-                // The kernel sets a device up with the settings written before its size: the one
-                // set-up sequence, with them (its reset of a device not set up changes nothing).
-                setUp(registry, device, new DeviceSetup(device.streams(), device.algorithm(), device.memLimit(),
-                        OptionalLong.of(size)));
+                // The kernel's disksize_store sets the device up with the settings written before
+                // the size (algorithms, parameters, backing device): only the size's step, under
+                // the registry's set-up lock, so no other set-up runs meanwhile. A DeviceSetup
+                // would start with a reset, which forgets those settings.
+                if (device.isInitialized()) {
+                    // The kernel's disksize_store: EBUSY on a set-up device (reset it first).
+                    throw new ZramException(ZramException.Reason.BUSY,
+                            device.name() + ": cannot change disksize of an initialized device; reset it first");
+                }
+                try (ZramRegistry.Exclusive ignored = registry.exclusive()) {
+                    device.init(size);
+                }
             }
             case "comp_algorithm" -> device.setAlgorithm(v);
             case "max_comp_streams" -> {
@@ -336,18 +344,6 @@ public final class Sysfs {
             return s / 60 + "m";
         }
         return s + "s";
-    }
-
-    private static void setUp(ZramRegistry registry, ZramDevice device, DeviceSetup setup) throws ZramException, InterruptedException {
-        if (device.isInitialized()) {
-            // The kernel's disksize_store: EBUSY on a set-up device (reset it first).
-            throw new ZramException(ZramException.Reason.BUSY, device.name() + ": cannot change disksize of an initialized device; reset it first");
-        }
-        try {
-            registry.setUp(device, setup, false);
-        } catch (DeviceSetupException e) {
-            throw e.failure();
-        }
     }
 
     private static void check(String name) throws ZramException {

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jzram.core.ZramException.Reason;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("sysfs: the kernel's attribute names, texts, syntax and errnos")
 class SysfsTest {
@@ -94,5 +97,64 @@ class SysfsTest {
         assertThat(Sysfs.memparse(d, "disksize", "010")).isEqualTo(8);
         fails(() -> Sysfs.memparse(d, "disksize", "1.5G"), Reason.INVALID_ARGUMENT);
         fails(() -> Sysfs.memparse(d, "disksize", "99999999999E"), Reason.INVALID_ARGUMENT);
+    }
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void the_tier_attributes_as_an_admin_would_use_them() throws Exception {
+        Path backing = Files.createFile(dir.resolve("wb"));
+        Sysfs.write(registry, d, "recomp_algorithm", "algo=zstd priority=1");
+        Sysfs.write(registry, d, "algorithm_params", "algo=zstd level=8");
+        Sysfs.write(registry, d, "backing_dev", backing + "\n");
+        assertThat(Sysfs.read(d, "recomp_algorithm")).startsWith("#1: ").contains("[zstd] ").endsWith(" \n");
+        assertThat(Sysfs.read(d, "backing_dev")).isEqualTo(backing + "\n");
+        assertThat(d.algorithmChoice(1).level()).isEqualTo(8);
+        fails(() -> Sysfs.write(registry, d, "idle", "all"), Reason.INVALID_ARGUMENT); // not set up: EINVAL
+        Sysfs.write(registry, d, "disksize", "1M");
+
+        byte[] text = TestPages.compressible(4096, 5);
+        for (int p = 0; p < 16; p++) {
+            d.write(TestPages.direct(text), p * 4096L);
+        }
+        Sysfs.write(registry, d, "idle", "all");
+        Sysfs.write(registry, d, "recompress", "type=idle");
+        assertThat(d.tierStat().algorithms().get(1).pages()).isEqualTo(16);
+        Sysfs.write(registry, d, "writeback_limit_enable", "1");
+        Sysfs.write(registry, d, "writeback_limit", "10");
+        fails(() -> Sysfs.write(registry, d, "writeback", "idle"), Reason.IO_ERROR); // the limit ran out: EIO
+        assertThat(Sysfs.read(d, "bd_stat")).isEqualTo("      10        0       10\n");
+        assertThat(Sysfs.read(d, "writeback_limit")).isEqualTo("0\n");
+        Sysfs.write(registry, d, "writeback_limit_enable", "0");
+        Sysfs.write(registry, d, "writeback", "page_indexes=10-15");
+        assertThat(d.bdStat().count()).isEqualTo(16);
+        assertThat(Sysfs.read(d, "mm_stat").trim().split("\\s+")[1]).as("compr_data_size").isEqualTo("0");
+
+        fails(() -> Sysfs.write(registry, d, "backing_dev", backing.toString()), Reason.BUSY);
+        fails(() -> Sysfs.write(registry, d, "recomp_algorithm", "algo=deflate"), Reason.BUSY);
+        fails(() -> Sysfs.read(d, "writeback"), Reason.PERMISSION);
+        fails(() -> Sysfs.write(registry, d, "bd_stat", "1"), Reason.PERMISSION);
+        fails(() -> Sysfs.write(registry, d, "writeback", "sometimes"), Reason.INVALID_ARGUMENT);
+        fails(() -> Sysfs.write(registry, d, "recompress", "type=cold"), Reason.INVALID_ARGUMENT);
+        fails(() -> Sysfs.write(registry, d, "recompress", "algo=zstd priority=1"), Reason.INVALID_ARGUMENT);
+        fails(() -> Sysfs.write(registry, d, "writeback_limit_enable", "2"), Reason.INVALID_ARGUMENT);
+    }
+
+    @Test
+    void the_background_policy_reads_and_writes_like_an_attribute() throws Exception {
+        assertThat(Sysfs.read(d, "recompress_idle_after")).isEqualTo("off\n");
+        Sysfs.write(registry, d, "recompress_idle_after", "10m");
+        Sysfs.write(registry, d, "writeback_idle_after", "7200");
+        Sysfs.write(registry, d, "tiering_cpu_budget", "0.25");
+        assertThat(Sysfs.read(d, "recompress_idle_after")).isEqualTo("600\n");
+        assertThat(d.tieringPolicy()).isEqualTo(new TieringPolicy(Duration.ofMinutes(10), Duration.ofHours(2), 0.25));
+        Sysfs.write(registry, d, "writeback_idle_after", "off");
+        assertThat(d.tieringPolicy().writebackIdleAfter()).isNull();
+        fails(() -> Sysfs.write(registry, d, "tiering_cpu_budget", "2"), Reason.INVALID_ARGUMENT);
+        fails(() -> Sysfs.write(registry, d, "recompress_idle_after", "soon"), Reason.INVALID_ARGUMENT);
+        assertThat(Sysfs.formatAge(Duration.ofMinutes(90))).isEqualTo("90m");
+        assertThat(Sysfs.formatAge(Duration.ofDays(2))).isEqualTo("2d");
+        assertThat(Sysfs.parseAge(Sysfs.formatAge(Duration.ofSeconds(61)))).isEqualTo(Duration.ofSeconds(61));
     }
 }
