@@ -36,8 +36,10 @@ class SysfsCommandTest {
                 .isEqualTo(new Harness.Result(1, "", "jzram: zram0/disksize: write error: Device or resource busy\n"));
         assertThat(h.run("sysfs", "zram0", "mem_limit"))
                 .isEqualTo(new Harness.Result(1, "", "jzram: zram0/mem_limit: Permission denied\n"));
-        assertThat(h.run("sysfs", "zram0", "backing_dev"))
-                .isEqualTo(new Harness.Result(1, "", "jzram: zram0/backing_dev: No such file or directory\n"));
+        assertThat(h.run("sysfs", "zram0", "backing_dev", "/nonexistent/backing"))
+                .isEqualTo(new Harness.Result(1, "", "jzram: zram0/backing_dev: write error: Device or resource busy\n"));
+        assertThat(h.run("sysfs", "zram0", "debug_stat"))
+                .isEqualTo(new Harness.Result(1, "", "jzram: zram0/debug_stat: No such file or directory\n"));
         assertThat(h.run("sysfs", "zram0", "max_comp_streams", "x"))
                 .isEqualTo(new Harness.Result(1, "", "jzram: zram0/max_comp_streams: write error: Invalid argument\n"));
         assertThat(h.run("sysfs", "zram7", "disksize").status()).isEqualTo(1);
