@@ -215,7 +215,8 @@ final class ZramctlCommand extends ServerCommand {
             shown = engine.registry().devices().stream().filter(ZramDevice::isInitialized).toList();
         }
         List<ZramctlColumn.DeviceRow> rows = shown.stream()
-                .map(d -> new ZramctlColumn.DeviceRow(path(d), d.diskSize(), d.algorithm(), d.streams(), d.mmStat(), engine.lun(d)))
+                .map(d -> new ZramctlColumn.DeviceRow(path(d), d.diskSize(), d.algorithm(), d.streams(), d.mmStat(), engine.lun(d),
+                        d.tierStat()))
                 .toList();
         out().print(ZramctlColumn.table(columns, rows, bytes).raw(raw).noHeadings(noHeadings).render());
         out().flush();

@@ -1,11 +1,15 @@
 package io.jzram.cli.format;
 
 import io.jzram.core.MmStat;
+import io.jzram.core.TierStat;
+import io.jzram.core.mem.Page;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.StringJoiner;
 
 /**
  * zramctl's output columns (util-linux sys-utils/zramctl.c, {@code infos[]}), with its names,
@@ -23,6 +27,21 @@ import java.util.Optional;
  *       ratio is undefined and zramctl prints glibc's {@code -nan} or {@code inf}: we leave the
  *       cell empty, as zramctl does for any value it cannot read.</li>
  * </ul>
+ *
+ * <p>jzram's own column, not zramctl's, and so not among the defaults (like zramctl's optional
+ * columns, it is asked for with {@code -o}, {@code -o +TIERS} or {@code --output-all}):
+ * <ul>
+ *   <li>{@code TIERS}: where the stored data is (memory tiering: recompression and writeback), as
+ *       the uncompressed size of the pages in each tier, {@code lz4:120M zstd:40M huge:8M same:2M
+ *       wb:300M}: the primary algorithm's pages, then each recompression algorithm's by priority
+ *       (their names; an algorithm used at two priorities is named twice), then pages stored raw
+ *       ({@code huge}, mm_stat's huge_pages), same-filled pages ({@code same}, mm_stat's
+ *       same_pages) and pages on the backing device ({@code wb}, bd_stat's bd_count); only the
+ *       parts that are not zero, sizes as the other size columns print them (bytes with
+ *       {@code -b}). The parts add up to DATA. Empty for a device that stores nothing (one not set
+ *       up among them). Its cell has spaces, which {@code --raw} writes as {@code \x20}, as
+ *       libsmartcols writes any blank.</li>
+ * </ul>
  */
 public enum ZramctlColumn {
     NAME("NAME", 0.25, false, "zram device name"),
@@ -37,7 +56,8 @@ public enum ZramctlColumn {
     MEM_USED("MEM-USED", 5, true, "peak memory usage to store compressed data"),
     MIGRATED("MIGRATED", 5, true, "number of objects migrated by compaction"),
     COMP_RATIO("COMP-RATIO", 5, true, "compression ratio: DATA/TOTAL"),
-    LUN("LUN", 3, true, "the iSCSI LUN the device is exported as, empty when it is not (zramctl: MOUNTPOINT)");
+    LUN("LUN", 3, true, "the iSCSI LUN the device is exported as, empty when it is not (zramctl: MOUNTPOINT)"),
+    TIERS("TIERS", 0.25, false, "uncompressed size of stored data per tier: algorithms, huge, same, wb");
 
     /** zramctl's default columns, with LUN where zramctl has MOUNTPOINT. */
     public static final List<ZramctlColumn> DEFAULTS = List.of(NAME, ALGORITHM, DISKSIZE, DATA, COMPR, TOTAL, STREAMS, LUN);
@@ -109,8 +129,16 @@ public enum ZramctlColumn {
         return result;
     }
 
-    /** What one row shows: a snapshot of one device. */
-    public record DeviceRow(String path, long diskSize, String algorithm, int streams, MmStat mm, Integer lun) {}
+    /**
+     * What one row shows: a snapshot of one device.
+     *
+     * @param tiers where its stored pages are ({@link TierStat#EMPTY} while not set up)
+     */
+    public record DeviceRow(String path, long diskSize, String algorithm, int streams, MmStat mm, Integer lun, TierStat tiers) {
+        public DeviceRow {
+            tiers = tiers == null ? TierStat.EMPTY : tiers;
+        }
+    }
 
     /** The cell of this column for {@code row}; null for an empty cell. */
     public String cell(DeviceRow row, boolean bytes) {
@@ -130,7 +158,25 @@ public enum ZramctlColumn {
             case COMP_RATIO -> mm.memUsedTotal() == 0 ? null
                     : String.format(Locale.ROOT, "%.4f", (double) mm.origDataSize() / mm.memUsedTotal());
             case LUN -> row.lun() == null ? null : row.lun().toString();
+            case TIERS -> tiers(row.tiers(), bytes);
         };
+    }
+
+    /** The TIERS cell: {@code lz4:120M zstd:40M huge:8M same:2M wb:300M}, the parts that are not zero; null for none. */
+    static String tiers(TierStat t, boolean bytes) {
+        StringJoiner j = new StringJoiner(" ");
+        t.algorithms().stream().sorted(Comparator.comparingInt(TierStat.AlgorithmPages::priority))
+                .forEach(a -> part(j, a.algorithm(), a.pages(), bytes));
+        part(j, "huge", t.hugePages(), bytes);
+        part(j, "same", t.samePages(), bytes);
+        part(j, "wb", t.writtenBackPages(), bytes);
+        return j.length() == 0 ? null : j.toString();
+    }
+
+    private static void part(StringJoiner j, String name, long pages, boolean bytes) {
+        if (pages != 0) {
+            j.add(name + ":" + size(pages * Page.SIZE, bytes));
+        }
     }
 
     private static String size(long value, boolean bytes) {

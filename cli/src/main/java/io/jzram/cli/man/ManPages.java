@@ -189,21 +189,39 @@ public final class ManPages {
         }
     }
 
+    /**
+     * Each description line a paragraph; consecutive lines that start with a space (a table, a
+     * list with continuation lines) are one preformatted block, so their lines stay together.
+     */
     private static void paragraphs(StringBuilder t, List<String> description) {
         boolean first = true;
+        boolean inBlock = false;
         for (String d : description) {
+            boolean preformatted = d.startsWith(" ") && !d.isBlank();
+            if (inBlock && !preformatted) {
+                t.append(".fi\n");
+                inBlock = false;
+            }
             if (d.isBlank()) {
+                continue;
+            }
+            if (preformatted && inBlock) {
+                t.append(line(d)).append('\n');
                 continue;
             }
             if (!first) {
                 t.append(".PP\n");
             }
             first = false;
-            if (d.startsWith(" ")) {
-                t.append(".nf\n").append(line(d)).append("\n.fi\n");
+            if (preformatted) {
+                t.append(".nf\n").append(line(d)).append('\n');
+                inBlock = true;
             } else {
                 t.append(escape(d)).append('\n');
             }
+        }
+        if (inBlock) {
+            t.append(".fi\n");
         }
     }
 

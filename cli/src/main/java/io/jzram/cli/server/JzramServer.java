@@ -16,6 +16,7 @@ import io.jzram.config.ServerConfig;
 import io.jzram.config.Step;
 import io.jzram.core.DeviceSetup;
 import io.jzram.core.DeviceSetupException;
+import io.jzram.core.TieringDaemon;
 import io.jzram.core.ZramDevice;
 import io.jzram.core.ZramException;
 import io.jzram.core.ZramRegistry;
@@ -42,10 +43,14 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #start()} creates the SCSI layer (the command set, which keeps the export setting),
  * and the access list (open until a configuration file's [[initiator]] entries are put in force
  * with its devices, before the portal opens), then the devices asked for, so that one a configuration file keeps unexported never appears as
- * a LUN; then binds the control socket (failing if another server answers there), then the
- * iSCSI portal. {@link #stop()} (idempotent, also from a
+ * a LUN; then the background tiering worker ({@link TieringDaemon}), which moves each device's
+ * cold pages down as its tiering policy asks (recompress_idle_after, writeback_idle_after) and
+ * whose failures (a full backing device) are logged once per device and reason, repeats at debug
+ * level ({@link TieringFailures}); then binds the control socket (failing if another server
+ * answers there), then the iSCSI portal. {@link #stop()} (idempotent, also from a
  * shutdown hook) undoes it all: the control socket file is removed, the target stops (sessions
- * are dropped), the devices are reset and removed, so their memory is freed at once.
+ * are dropped), the tiering worker stops, the devices are reset and removed, so their memory is
+ * freed at once.
  */
 public final class JzramServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JzramServer.class);
@@ -95,6 +100,8 @@ public final class JzramServer implements AutoCloseable {
     /** Set once in {@link #start()}; volatile for the access switch, which ends sessions from command threads without this monitor. */
     private volatile IscsiServer iscsi;
     private ControlServer control;
+    /** The background tiering worker: from {@link #start()} until {@link #stop()}, null otherwise. */
+    private TieringDaemon tiering;
     private Engine engine;
     private boolean started;
     private boolean stopped;
@@ -130,6 +137,7 @@ public final class JzramServer implements AutoCloseable {
             if (settings.config() != null) {
                 createDevices(settings.config());
             }
+            tiering = TieringDaemon.over(registry, new TieringFailures());
             iscsi = new IscsiServer(settings.iscsi(), commandSet, rules);
             engine = new Engine(registry, iscsi::sessions, commandSet.luns(), access, settings.drainTimeout(), settings.serverConfig());
             if (settings.controlSocket() != null) {
@@ -217,6 +225,11 @@ public final class JzramServer implements AutoCloseable {
         if (commandSet != null) {
             commandSet.close();
         }
+        if (tiering != null) {
+            // Before the devices are freed: it waits for the slice in hand, so none is walked as it goes.
+            tiering.close();
+            tiering = null;
+        }
         for (ZramDevice d : registry.devices()) {
             try {
                 registry.hotRemove(d.id(), true, settings.drainTimeout());
@@ -229,6 +242,11 @@ public final class JzramServer implements AutoCloseable {
             }
         }
         LOG.info("stopped");
+    }
+
+    /** Whether the background tiering worker runs: from {@link #start()} until {@link #stop()}. */
+    public synchronized boolean isTiering() {
+        return tiering != null;
     }
 
     public synchronized boolean isStopped() {

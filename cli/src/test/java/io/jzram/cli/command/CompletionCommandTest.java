@@ -19,7 +19,8 @@ class CompletionCommandTest {
     @Test
     void bash() {
         String script = h.ok("completion", "bash");
-        assertThat(script).contains("complete -F _complete_jzram", "zramctl", "hot-remove", "--output-all", "COMP-RATIO");
+        assertThat(script).contains("complete -F _complete_jzram", "zramctl", "hot-remove", "--output-all", "COMP-RATIO", "TIERS",
+                "recompress", "bd_stat", "writeback_idle_after");
     }
 
     @Test

@@ -155,7 +155,24 @@ class ZramctlCommandTest {
             assertThat(h.ok("zramctl", "--bytes", "--noheadings")).isEqualTo("/dev/zram0 deflate 67108864 0 0 0 4 0\n");
             assertThat(h.ok("zramctl", "-o", "+MEM-LIMIT", "--raw")).isEqualTo(
                     "NAME ALGORITHM DISKSIZE DATA COMPR TOTAL STREAMS LUN MEM-LIMIT\n/dev/zram0 deflate 64M 0B 0B 0B 4 0 0B\n");
-            assertThat(h.ok("zramctl", "--output-all", "--raw", "-n")).isEqualTo("/dev/zram0 64M 0B 0B deflate 4 0 0B 0B 0B 0  0\n");
+            assertThat(h.ok("zramctl", "--output-all", "--raw", "-n")).isEqualTo("/dev/zram0 64M 0B 0B deflate 4 0 0B 0B 0B 0  0 \n");
+        }
+
+        @Test
+        void tiers_when_asked_for() throws Exception {
+            h.ok("zramctl", "-f", "-s", "1M", "-t", "1");
+            h.ok("hot-add");
+            ZramDevice d = h.registry.find(0).orElseThrow();
+            d.write(ByteBuffer.allocate(8192), 0); // two zero-filled pages
+            byte[] text = "compressible ".repeat(316).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            d.write(ByteBuffer.wrap(java.util.Arrays.copyOf(text, 4096)), 8192);
+            assertThat(h.ok("zramctl")).doesNotContain("TIERS");
+            assertThat(h.ok("zramctl", "-o", "NAME,DATA,TIERS")).isEqualTo("""
+                    NAME       DATA TIERS
+                    /dev/zram0  12K lz4:4K same:8K
+                    """);
+            assertThat(h.ok("zramctl", "-b", "-o", "+TIERS", "-n")).endsWith(" 0 lz4:4096 same:8192\n");
+            assertThat(h.ok("zramctl", "zram1", "-o", "NAME,TIERS", "--raw", "-n")).isEqualTo("/dev/zram1 \n"); // not set up
         }
 
         @Test
@@ -269,6 +286,7 @@ class ZramctlCommandTest {
         Harness.Result help = h.run("zramctl", "--help");
         assertThat(help.status()).isZero();
         assertThat(help.out()).contains("Usage: jzram zramctl [options] [<device>]", "Available output columns:", "COMP-RATIO",
+                "       TIERS  uncompressed size of stored data per tier",
                 "Exit status:", "-s, --size=<size>");
         assertThat(h.ok("zramctl", "-V")).startsWith("zramctl from jzram ");
     }

@@ -9,17 +9,24 @@ import io.jzram.cli.Harness;
 import io.jzram.cli.Main;
 import io.jzram.cli.command.DeviceSpec;
 import io.jzram.cli.control.ControlServer;
+import io.jzram.core.DeviceSetup;
+import io.jzram.core.TierSetup;
+import io.jzram.core.TieringPolicy;
 import io.jzram.core.ZramDevice;
 import io.jzram.target.iscsi.IscsiServerSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.RandomAccessFile;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
@@ -111,5 +118,50 @@ class JzramServerTest {
             assertThat(r.err()).startsWith("jzram: serve: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": Address already in use");
         }
         assertThat(socket).doesNotExist();
+    }
+
+    static boolean tieringThreadAlive() {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("jzram-tiering") && t.isAlive());
+    }
+
+    @Test
+    void the_tiering_worker_moves_pages_by_a_devices_policy_while_the_server_runs() throws Exception {
+        Path socket = dir.resolve("control.sock");
+        Path backing = dir.resolve("backing");
+        try (RandomAccessFile f = new RandomAccessFile(backing.toFile(), "rw")) {
+            f.setLength(1 << 20);
+        }
+        JzramServer server = server(socket, List.of());
+        assertThat(server.isTiering()).isFalse();
+        server.start();
+        try {
+            assertThat(server.isTiering()).isTrue();
+            assertThat(tieringThreadAlive()).isTrue();
+            assertThat(run(socket, "hot-add").out()).isEqualTo("zram0\n");
+            ZramDevice zram0 = server.registry().find(0).orElseThrow();
+            // Through the registry: core's sysfs disksize sets a device up without the tier settings
+            // written before it (backing_dev), where the kernel keeps them.
+            server.registry().setUp(zram0, DeviceSetup.of(1 << 20, "lz4")
+                    .withTiers(new TierSetup(List.of(), List.of(), backing, -1, TieringPolicy.NONE)), false);
+            for (int i = 0; i < 4; i++) {
+                byte[] page = new byte[4096];
+                Arrays.fill(page, (byte) 'x');
+                byte[] tag = ("page " + i).getBytes(StandardCharsets.US_ASCII);
+                System.arraycopy(tag, 0, page, 100, tag.length);
+                zram0.write(ByteBuffer.wrap(page), i * 4096L);
+            }
+            assertThat(zram0.tierStat().writtenBackPages()).isZero();
+            assertThat(run(socket, "sysfs", "zram0", "writeback_idle_after", "0").status()).isZero();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (zram0.tierStat().writtenBackPages() < 4 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(zram0.tierStat().writtenBackPages()).isEqualTo(4);
+            assertThat(zram0.bdStat().writes()).isEqualTo(4);
+        } finally {
+            server.stop();
+        }
+        assertThat(server.isTiering()).isFalse();
+        assertThat(tieringThreadAlive()).isFalse();
     }
 }

@@ -62,6 +62,15 @@ class ShellCompleterTest {
     }
 
     @Test
+    void sysfs_attributes_including_the_tiering_ones() {
+        assertThat(complete("sysfs zram0 ")).containsAll(io.jzram.core.Sysfs.ATTRIBUTES)
+                .contains("recompress", "bd_stat", "writeback", "backing_dev", "tiering_cpu_budget");
+        assertThat(complete("sysfs zram0 rec")).containsExactly("recomp_algorithm", "recompress", "recompress_idle_after");
+        assertThat(complete("sysfs zram0 bd")).containsExactly("bd_stat");
+        assertThat(complete("zramctl -o TI")).containsExactly("TIERS");
+    }
+
+    @Test
     void help_completes_command_names() {
         assertThat(complete("help zr")).containsExactly("zramctl");
     }
