@@ -19,6 +19,10 @@
 #   JZRAM_JFR=FILE     record a JFR profile (settings=profile) of the jzram target into FILE
 #   JZRAM_STAT_CMD     a command printing jzram's mm_stat line
 #                      (default: ./jzram --control-socket WORK/control.sock stat zram0)
+#   JZRAM_TIERING="RECOMPRESS_AGE WRITEBACK_AGE BUDGET"   jzram's device set up again (before
+#                      the fill) with zstd as its recompression algorithm, a backing file in WORK
+#                      unless WRITEBACK_AGE is off, and that background policy, e.g. "0 off 1":
+#                      every page recompressed as soon as it is written, a whole core of budget
 #   RESULTS=FILE       also append the RESULT lines there
 #   WORK=DIR           scratch directory (default: a new one under /tmp, removed at the end)
 #   SKIP_BUILD=1       reuse bench/iscsi/loadgen and the Maven build of a previous run
@@ -238,6 +242,22 @@ JZ_JAVA_PID=$(find_java "$JZ_PID")
 JZ_IQN=$(timeout 30 iscsi-ls "iscsi://127.0.0.1:$PORT_JZ" | sed -n 's/^Target:\([^ ]*\).*/\1/p' | head -1)
 [[ -n $JZ_IQN ]] || fail "SendTargets on 127.0.0.1:$PORT_JZ named no target"
 URL_JZ=iscsi://127.0.0.1:$PORT_JZ/$JZ_IQN/0
+jz() { "$ROOT/jzram" --control-socket "$WORK/control.sock" "$@"; }
+if [[ -n ${JZRAM_TIERING:-} ]]; then
+    read -r t_recomp t_wb t_budget <<<"$JZRAM_TIERING"
+    log "jzram: zram0 set up again with recomp_algorithm zstd, background policy recompress_idle_after $t_recomp, writeback_idle_after $t_wb, budget $t_budget"
+    jz reset zram0 --force >/dev/null
+    jz sysfs zram0 comp_algorithm "$ALGO"
+    jz sysfs zram0 recomp_algorithm "algo=zstd priority=1"
+    if [[ $t_wb != off ]]; then
+        : >"$WORK/zram0.wb"
+        jz sysfs zram0 backing_dev "$WORK/zram0.wb"
+    fi
+    jz sysfs zram0 disksize "$SIZE_BYTES"
+    jz sysfs zram0 recompress_idle_after "$t_recomp"
+    jz sysfs zram0 writeback_idle_after "$t_wb"
+    jz sysfs zram0 tiering_cpu_budget "$t_budget"
+fi
 
 # ------------------------------------------------------------------ helpers
 RESULT_LINES=$WORK/results.txt
@@ -339,6 +359,9 @@ for job in $JOBS; do
     done
 done
 show_memory after-jobs >&2
+if [[ -n ${JZRAM_TIERING:-} ]]; then
+    jz stat zram0 | sed -n '/^TIER/,$p' >&2
+fi
 
 # ------------------------------------------------------------------ summary
 echo

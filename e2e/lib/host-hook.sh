@@ -15,7 +15,8 @@
 #   log [N]                the last N (default 20) lines of the server's log
 # Target-specific requests (exit 3 when a target does not support one): see targets/*.sh
 #   mem-used DEV, mm-stat DEV, stat DEV, hot-add [SIZE], reset DEV [--force], init DEV SIZE,
-#   remove DEV, find SIZE, zramctl ARGS..., cli ARGS...
+#   remove DEV, find SIZE, zramctl ARGS..., cli ARGS..., access WORDS...,
+#   tier-setup DEV SIZE, tier-pass DEV, tier-policy DEV RECOMPRESS_AGE WRITEBACK_AGE BUDGET, sysfs DEV ATTR [VALUE]
 set -uo pipefail
 : "${E2E_DIR:?}" "${E2E_TARGET:?}" "${E2E_STATE:?}" "${E2E_PORT:?}"
 # shellcheck disable=SC1091

@@ -177,6 +177,25 @@ target_request() {
       _jz "$@" ;;
     access)     # access [discovery USER SECRET] [initiator NAME [chap USER SECRET] [mutual USER SECRET] [devices ID...]]...
       _jz_access "$@" ;;
+    tier-setup) # tier-setup zramN SIZE: zramN set up again (forced reset) with zstd as its recompression
+                # algorithm and an empty backing file in the state directory, through the kernel's attributes
+      v=$E2E_STATE/$1.wb
+      : > "$v" || return 1
+      _jz reset "$1" --force >/dev/null || return 1
+      _jz sysfs "$1" recomp_algorithm "algo=zstd priority=1" || return 1
+      _jz sysfs "$1" backing_dev "$v" || return 1
+      _jz sysfs "$1" disksize "$2" || return 1
+      echo "$1: recomp_algorithm zstd, backing_dev $v, disksize $(_jz sysfs "$1" disksize)" ;;
+    tier-pass)  # tier-pass zramN: idle all, recompress type=idle, writeback idle; prints mm_stat and bd_stat
+      _jz sysfs "$1" idle all || return 1
+      _jz sysfs "$1" recompress type=idle || return 1
+      _jz sysfs "$1" writeback idle || return 1
+      echo "mm_stat $(_jz sysfs "$1" mm_stat) bd_stat $(_jz sysfs "$1" bd_stat)" ;;
+    tier-policy) # tier-policy zramN RECOMPRESS_AGE WRITEBACK_AGE BUDGET: the background policy
+      _jz sysfs "$1" recompress_idle_after "$2" && _jz sysfs "$1" writeback_idle_after "$3" \
+        && _jz sysfs "$1" tiering_cpu_budget "$4" ;;
+    sysfs)      # sysfs zramN ATTRIBUTE [VALUE]
+      _jz sysfs "$@" ;;
     *)
       echo "jzram: unknown request '$cmd'"
       return 3 ;;

@@ -40,7 +40,8 @@ import net.jpountz.lz4.LZ4SafeDecompressor;
  * io.jzram.bench.PairedRatios [seconds per pair, default 20] [--breakdown]}. {@code --breakdown}
  * adds where a write's time goes: each step of what the engine does, alone, against the raw
  * codec, and what the same copy of the compressed bytes costs when the memory written is smaller
- * (fits the L2, the L3) than the device's.
+ * (fits the L2, the L3) than the device's. {@code -Djzram.bench.tiered=true} measures a device
+ * with tiering configured but idle (a zstd recompression algorithm and a backing file).
  */
 public final class PairedRatios {
 
@@ -101,7 +102,7 @@ public final class PairedRatios {
         }
     }
 
-    private PairedRatios(MixedCorpus corpus) throws ZramException {
+    private PairedRatios(MixedCorpus corpus) throws ZramException, java.io.IOException {
         count = corpus.size();
         pages = corpus.toDirectBuffer();
         cursors = new Cursor[] {new Cursor(0), new Cursor(1)};
@@ -114,6 +115,15 @@ public final class PairedRatios {
             lengths[i] = compressor.compress(pages, i * MixedCorpus.PAGE, MixedCorpus.PAGE, compressed, offsets[i], bound);
         }
         device = new ZramRegistry().hotAdd();
+        if (Boolean.getBoolean("jzram.bench.tiered")) {
+            // Tiering configured but idle: a recompression algorithm and a backing file, no policy.
+            java.nio.file.Path backing = java.nio.file.Files.createTempFile(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")),
+                    "jzram-bench", ".wb");
+            backing.toFile().deleteOnExit();
+            device.setRecompAlgorithm(1, "zstd");
+            device.setBackingDev(backing);
+            System.out.println("tiering configured: recomp_algorithm zstd, backing_dev " + backing);
+        }
         device.init((long) count * MixedCorpus.PAGE);
         for (int i = 0; i < count; i++) {
             device.write(cursors[0].page(i), (long) i * MixedCorpus.PAGE);

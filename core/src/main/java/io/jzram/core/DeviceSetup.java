@@ -30,7 +30,7 @@ public record DeviceSetup(int streams, String algorithm, long memLimit, Optional
         STREAMS("set number of streams"),
         ALGORITHM("set algorithm"),
         RECOMP_ALGORITHM("set recompression algorithm"),
-        ALGORITHM_PARAMS("set algorithm parameters"),
+        ALGORITHM_PARAMS("set algorithm params"),
         BACKING_DEV("set backing device"),
         MEM_LIMIT("set memory limit"),
         WRITEBACK_LIMIT("set writeback limit"),

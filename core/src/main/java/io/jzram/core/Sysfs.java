@@ -31,7 +31,8 @@ import java.util.stream.Collectors;
  *   <tr><td>mm_stat, io_stat, bd_stat</td><td>RO</td><td>the kernel's fields</td><td></td></tr>
  *   <tr><td>recomp_algorithm</td><td>RW</td><td>a line per priority: {@code #1: lz4 lz4hc [zstd] deflate}</td>
  *       <td>{@code algo=NAME [priority=1..3]} (priority 1 if not given), only while not set up</td></tr>
- *   <tr><td>algorithm_params</td><td>WO</td><td></td><td>{@code algo=NAME|priority=N [level=N] [dict=PATH]},
+ *   <tr><td>algorithm_params</td><td>WO</td><td></td><td>{@code [algo=NAME|priority=N] [level=N] [dict=PATH]}
+ *       (the primary algorithm's when neither is given),
  *       only while not set up; a level for lz4 and a dictionary for anything but zstd are refused
  *       (lz4-java has neither), where the kernel would take them</td></tr>
  *   <tr><td>idle</td><td>WO</td><td></td><td>{@code all}, or an age in seconds</td></tr>
@@ -250,11 +251,11 @@ public final class Sysfs {
     }
 
     /**
-     * Applies one {@code algorithm_params} line, {@code algo=NAME|priority=N [level=N] [dict=PATH]},
+     * Applies one {@code algorithm_params} line, {@code [algo=NAME|priority=N] [level=N] [dict=PATH]},
      * to a device that is not set up (the set-up sequence's ALGORITHM_PARAMS step uses it too).
      */
     static void setAlgorithmParams(ZramDevice device, String v) throws ZramException {
-        int priority = -1;
+        int priority = 0; // the kernel's default: the primary algorithm
         long level = 0;
         Path dict = null;
         for (String token : Attributes.tokens(v)) {
@@ -273,9 +274,6 @@ public final class Sysfs {
                 case "dict" -> dict = Path.of(val);
                 default -> throw invalid(device, "algorithm_params", token);
             }
-        }
-        if (priority < 0) {
-            throw new ZramException(ZramException.Reason.INVALID_ARGUMENT, device.name() + "/algorithm_params: give algo= or priority=");
         }
         if (device.algorithmChoice(priority) == null) {
             throw new ZramException(ZramException.Reason.INVALID_ARGUMENT, device.name() + "/algorithm_params: no algorithm of priority " + priority);

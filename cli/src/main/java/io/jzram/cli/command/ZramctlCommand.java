@@ -6,6 +6,8 @@ import io.jzram.cli.format.ZramctlColumn;
 import io.jzram.cli.server.Engine;
 import io.jzram.config.SizeParser;
 import io.jzram.core.DeviceSetup;
+import io.jzram.core.TierSetup;
+import io.jzram.core.TieringPolicy;
 import io.jzram.core.DeviceSetupException;
 import io.jzram.core.ZramDevice;
 import io.jzram.core.ZramException;
@@ -35,8 +37,9 @@ import picocli.CommandLine.Parameters;
  *       for their in-flight I/O (their later I/O fails until the device is set up again);</li>
  *   <li>{@code -s} on a device that has never been set up resets it even while initiators hold it
  *       (nothing is lost: it has no data), since every logged-in session holds every LUN;</li>
- *   <li>{@code -p/--algorithm-params} is accepted and fails: jzram's algorithms have no
- *       parameters yet;</li>
+ *   <li>{@code -p/--algorithm-params} takes the kernel's {@code algorithm_params} syntax
+ *       ({@code level=N}, {@code dict=PATH}; a dictionary only for zstd, a level not for lz4,
+ *       whose lz4-java compressor has no acceleration setting);</li>
  *   <li>the LUN column replaces MOUNTPOINT (see {@link ZramctlColumn}).</li>
  * </ul>
  */
@@ -79,7 +82,8 @@ final class ZramctlCommand extends ServerCommand {
     boolean outputAll;
 
     @Option(names = {"-p", "--algorithm-params"}, paramLabel = "<parameter>",
-            description = "parameters for the compression algorithm (not supported by jzram yet)")
+            description = "parameters for the compression algorithm, as the kernel's algorithm_params takes them: "
+                    + "level=N, dict=PATH (zstd only); lz4 takes no level here")
     String algorithmParams;
 
     @Option(names = {"-r", "--reset"}, description = "reset the specified zram devices")
@@ -288,10 +292,10 @@ final class ZramctlCommand extends ServerCommand {
             return fail(path(named != null ? named : registry.findFree()) + ": failed to set number of streams: "
                     + ZramException.Reason.INVALID_ARGUMENT.strerror());
         }
-        if (algorithmParams != null) {
-            return fail(path(named != null ? named : registry.findFree()) + ": failed to set algorithm params: Operation not supported");
-        }
         DeviceSetup setup = new DeviceSetup((int) nstreams, algorithm, 0, OptionalLong.of(sizeBytes));
+        if (algorithmParams != null) {
+            setup = setup.withTiers(new TierSetup(List.of(), List.of(algorithmParams), null, -1, TieringPolicy.NONE));
+        }
         ZramDevice device;
         try {
             if (find) {

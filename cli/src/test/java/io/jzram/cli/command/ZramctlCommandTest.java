@@ -98,9 +98,16 @@ class ZramctlCommandTest {
         }
 
         @Test
-        void algorithm_params_are_not_supported() {
-            assertThat(h.run("zramctl", "-f", "-s", "1M", "-p", "level=3").err())
-                    .isEqualTo("zramctl: /dev/zram0: failed to set algorithm params: Operation not supported\n");
+        void algorithm_params_set_the_primary_algorithms_level_as_the_kernels_algorithm_params() {
+            assertThat(h.run("zramctl", "-f", "-s", "1M", "-a", "zstd", "-p", "level=9").status()).isZero();
+            assertThat(h.registry.find(0).orElseThrow().algorithmChoice(0).level()).isEqualTo(9);
+        }
+
+        @Test
+        void algorithm_params_the_algorithm_cannot_take_fail_as_the_step_and_leave_the_device_not_set_up() {
+            assertThat(h.run("zramctl", "-f", "-s", "1M", "-p", "level=3").err()).as("lz4-java's lz4 has no level")
+                    .isEqualTo("zramctl: /dev/zram0: failed to set algorithm params: Invalid argument\n");
+            assertThat(h.registry.find(0).orElseThrow().isInitialized()).isFalse();
         }
 
         @Test
