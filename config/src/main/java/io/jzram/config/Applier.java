@@ -35,8 +35,9 @@ import java.util.List;
  * </ul>
  *
  * <h2>What is guaranteed after a failure</h2>
- * When every undo succeeds, each device exists or not, and has the disksize, algorithm, streams,
- * mem_limit and export setting, exactly as before the apply (an id whose creation was undone has
+ * When every undo succeeds, each device exists or not, and has the disksize, algorithms,
+ * algorithm_params, backing_dev, streams, mem_limit, writeback_limit, tiering policy and export
+ * setting, exactly as before the apply (an id whose creation was undone has
  * no export setting left: a device created later with it starts exported). Devices a step reset
  * or removed are back empty: contents are never restored. A LUN the plan withdrew is published
  * again, and one it published is withdrawn again, forced: initiators see the LUNs they saw

@@ -1,5 +1,6 @@
 package io.jzram.config;
 
+import io.jzram.core.DeviceSetup;
 import io.jzram.core.DeviceSetupException;
 import io.jzram.core.ZramException;
 import java.util.ArrayList;
@@ -69,7 +70,9 @@ public final class ApplyFailedException extends Exception {
 
     static String message(Exception e) {
         if (e instanceof DeviceSetupException d) {
-            return message(d.failure()); // the step's description already says what was being set up
+            // The plan step's description says what was being set up; which set-up step failed,
+            // of the many a device with tiers has, is said too (a reset's failure needs no name).
+            return d.step() == DeviceSetup.Step.RESET ? message(d.failure()) : d.step().action() + ": " + message(d.failure());
         }
         if (e instanceof ZramException z) {
             String m = z.getMessage();

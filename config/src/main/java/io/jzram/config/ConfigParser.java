@@ -44,7 +44,8 @@ public final class ConfigParser {
     public static final List<String> SERVER_KEYS = List.of("listen", "advertise", "iqn", "control_socket", "log_level",
             "allow_any_initiator", "max_connections", "max_connections_per_address");
     /** The keys of {@code [[device]]}. */
-    public static final List<String> DEVICE_KEYS = List.of("id", "name", "size", "algorithm", "mem_limit", "streams", "exported", "lun");
+    public static final List<String> DEVICE_KEYS = List.of("id", "name", "size", "algorithm", "algorithm_params", "mem_limit", "streams",
+            "backing_dev", "writeback_limit", "recompress_idle_after", "writeback_idle_after", "tiering_cpu_budget", "exported", "lun");
 
     /** The keys of {@code [[initiator]]}. */
     public static final List<String> INITIATOR_KEYS = List.of("name", "chap_user", "chap_secret", "chap_secret_file",
@@ -66,10 +67,16 @@ public final class ConfigParser {
     static final Map<String, String> SERVER_ALIASES = Map.of("portal", "listen", "address", "listen", "bind", "listen",
             "advertised_portals", "advertise", "target_name", "iqn", "targetname", "iqn", "name", "iqn",
             "socket", "control_socket", "loglevel", "log_level", "verbosity", "log_level");
-    /** Other names for [[device]] keys: the kernel's sysfs attributes and zramctl's words. */
-    static final Map<String, String> DEVICE_ALIASES = Map.of("disksize", "size", "comp_algorithm", "algorithm",
-            "compression", "algorithm", "max_comp_streams", "streams", "device", "name", "dev", "name",
-            "export", "exported", "memlimit", "mem_limit");
+    /**
+     * Other names for [[device]] keys: the kernel's sysfs attributes, zramctl's and zram-generator's
+     * words ({@code compression-algorithm}, {@code writeback-device}: {@code -} and {@code _} are one).
+     */
+    static final Map<String, String> DEVICE_ALIASES = Map.ofEntries(Map.entry("disksize", "size"), Map.entry("comp_algorithm", "algorithm"),
+            Map.entry("compression", "algorithm"), Map.entry("compression_algorithm", "algorithm"), Map.entry("max_comp_streams", "streams"),
+            Map.entry("device", "name"), Map.entry("dev", "name"), Map.entry("export", "exported"), Map.entry("memlimit", "mem_limit"),
+            Map.entry("writeback_device", "backing_dev"), Map.entry("backing_device", "backing_dev"),
+            Map.entry("writeback_limit_enable", "writeback_limit"), Map.entry("algo_params", "algorithm_params"),
+            Map.entry("cpu_budget", "tiering_cpu_budget"));
 
     private ConfigParser() {}
 
@@ -219,7 +226,7 @@ public final class ConfigParser {
             if (v instanceof TomlArray a) {
                 List<Value> elements = new ArrayList<>();
                 for (int i = 0; i < a.size(); i++) {
-                    Position p = position(a.inputPositionOf(i));
+                    Position p = elementAt(position(a.inputPositionOf(i)));
                     elements.add(value(a.get(i), p == null ? at : p, title));
                 }
                 return new Value(List.copyOf(elements), at);
@@ -292,6 +299,30 @@ public final class ConfigParser {
                 }
                 return key;
             }
+        }
+
+        /**
+         * Where an array element really starts: tomlj places an element of a multi-line array where
+         * the line before it ends (after the {@code [} or the {@code ,}), so messages would point
+         * at the line above. Past blanks, line ends and comments, then; {@code p} when there is
+         * nothing but those.
+         */
+        private Position elementAt(Position p) {
+            if (p == null) {
+                return null;
+            }
+            int line = p.line();
+            int col = p.column() - 1;
+            while (line <= lines.length) {
+                String text = lines[line - 1];
+                int i = blanks(text, Math.min(col, text.length()));
+                if (i < text.length() && text.charAt(i) != '#') {
+                    return new Position(line, i + 1);
+                }
+                line++;
+                col = 0;
+            }
+            return p;
         }
 
         private static int blanks(String line, int i) {

@@ -3,9 +3,14 @@ package io.jzram.config;
 import io.jzram.config.ConfigParser.Document;
 import io.jzram.config.ConfigParser.Section;
 import io.jzram.config.ConfigParser.Value;
+import io.jzram.core.Sysfs;
+import io.jzram.core.TierSetup;
+import io.jzram.core.TieringPolicy;
+import io.jzram.core.ZramDevice;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -13,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -289,15 +295,33 @@ public final class ConfigValidator {
         Map<String, Position> positions = new HashMap<>();
         s.values().forEach((k, v) -> positions.put(k, v.position()));
         long size = size(s);
-        String algorithm = algorithm(s.get("algorithm"));
+        List<String> algorithms = algorithms(s.get("algorithm"));
         long memLimit = memLimit(s.get("mem_limit"));
         int streams = streams(s.get("streams"));
         boolean exported = exported(s.get("exported"));
         lun(s.get("lun"), id);
+        List<String> params = algorithmParams(s.get("algorithm_params"), algorithms);
+        Path backingDev = backingDev(s.get("backing_dev"));
+        long writebackLimit = writebackLimit(s.get("writeback_limit"));
+        Duration recompressAfter = age(s.get("recompress_idle_after"), "recompress_idle_after");
+        Duration writebackAfter = age(s.get("writeback_idle_after"), "writeback_idle_after");
+        double budget = cpuBudget(s.get("tiering_cpu_budget"));
+        // Rule: background work needs something to do it with.
+        if (recompressAfter != null && algorithms != null && algorithms.size() < 2) {
+            Value v = s.get("recompress_idle_after");
+            error(v, "recompress_idle_after " + shown(v) + ": needs a recompression algorithm (make algorithm a list: the algorithm,"
+                    + " then those that recompress, e.g. [\"lz4\", \"zstd\"])");
+        }
+        if (writebackAfter != null && s.get("backing_dev") == null) {
+            Value v = s.get("writeback_idle_after");
+            error(v, "writeback_idle_after " + shown(v) + ": needs backing_dev (the file or block device pages are written back to)");
+        }
         if (errors.size() > before || id < 0) {
             return null;
         }
-        return new DeviceConfig(id, size, algorithm, memLimit, streams, exported, s.at(), positions);
+        TierSetup tiers = new TierSetup(algorithms.subList(1, algorithms.size()), params, backingDev, writebackLimit,
+                new TieringPolicy(recompressAfter, writebackAfter, budget));
+        return new DeviceConfig(id, size, algorithms.getFirst(), memLimit, streams, exported, tiers, s.at(), positions);
     }
 
     /**
@@ -338,6 +362,245 @@ public final class ConfigValidator {
             return null;
         }
         return text;
+    }
+
+    /**
+     * algorithm: one name, or a list: the primary algorithm, then the recompression algorithms in
+     * falling priority (1, 2, 3), as zram-generator's {@code compression-algorithm} list; at most
+     * {@value ZramDevice#MAX_ALGORITHMS} names, each one this server has, none twice. Left out: lz4
+     * alone.
+     *
+     * @return the names, the primary first; null after an error
+     */
+    private List<String> algorithms(Value v) {
+        if (v == null || !(v.value() instanceof List<?> list)) {
+            String one = algorithm(v);
+            return one == null ? null : List.of(one);
+        }
+        List<Value> items = list.stream().map(Value.class::cast).toList();
+        if (items.isEmpty()) {
+            error(v, "algorithm: an empty list (give the algorithm, then any recompression algorithms: [\"lz4\", \"zstd\"])");
+            return null;
+        }
+        if (items.size() > ZramDevice.MAX_ALGORITHMS) {
+            error(v, "algorithm: " + items.size() + " algorithms, at most " + ZramDevice.MAX_ALGORITHMS
+                    + " (the algorithm and " + (ZramDevice.MAX_ALGORITHMS - 1) + " recompression algorithms)");
+            return null;
+        }
+        List<String> names = new ArrayList<>();
+        boolean ok = true;
+        for (Value item : items) {
+            String name = algorithm(item);
+            if (name == null) {
+                ok = false;
+            } else if (names.contains(name)) {
+                error(item, "algorithm " + quote(name) + ": listed twice (a device's algorithms differ)");
+                ok = false;
+            } else {
+                names.add(name);
+            }
+        }
+        return ok ? List.copyOf(names) : null;
+    }
+
+    /** The keys of an {@code algorithm_params} line, the kernel's. */
+    private static final List<String> PARAM_KEYS = List.of("algo", "priority", "level", "dict");
+    /** The compression levels the device takes (zstd's negative ones to its highest). */
+    private static final long MIN_LEVEL = -131072;
+    private static final long MAX_LEVEL = 22;
+
+    /**
+     * algorithm_params: lines in the kernel's syntax, one string or a list of them:
+     * {@code algo=NAME|priority=N [level=N] [dict=/PATH]}. Checked here: the keys, that the line
+     * names one of the device's algorithms (by name or priority), the level (an integer,
+     * {@value #MIN_LEVEL} to {@value #MAX_LEVEL}), the dictionary (an absolute path), each
+     * algorithm at most once; whether the algorithm takes the level or a dictionary, and the
+     * dictionary file itself, the device checks at apply.
+     *
+     * @param algorithms the device's algorithms (priority order), or null after an error in them
+     * @return the canonical lines ({@link DeviceSettings}): one per algorithm with parameters that
+     *     are not the defaults, in priority order, {@code algo=NAME[ level=N][ dict=PATH]}
+     */
+    private List<String> algorithmParams(Value v, List<String> algorithms) {
+        if (v == null) {
+            return List.of();
+        }
+        List<Value> items = v.value() instanceof List<?> list ? list.stream().map(Value.class::cast).toList() : List.of(v);
+        Map<Integer, String> lines = new TreeMap<>();
+        Map<Integer, Value> given = new HashMap<>();
+        for (Value item : items) {
+            String text = string(item, "algorithm_params", "lines such as [\"algo=zstd level=8\"]");
+            if (text == null) {
+                continue;
+            }
+            String at = "algorithm_params " + quote(text) + ": ";
+            String algo = null;
+            Long priority = null;
+            long level = 0;
+            String dict = null;
+            boolean ok = true;
+            List<String> tokens = text.isBlank() ? List.of() : List.of(text.strip().split("\\s+"));
+            for (String token : tokens) {
+                int eq = token.indexOf('=');
+                String key = eq < 0 ? token : token.substring(0, eq);
+                String val = eq < 0 ? "" : token.substring(eq + 1);
+                if (!PARAM_KEYS.contains(key)) {
+                    error(item, at + "unknown parameter '" + key + "' (algo, priority, level or dict"
+                            + Suggestions.closest(key, PARAM_KEYS, Map.of("algorithm", "algo", "prio", "priority", "dictionary", "dict"))
+                                    .map(c -> "; did you mean '" + c + "'?").orElse("") + ")");
+                    ok = false;
+                    continue;
+                }
+                if (eq < 0 || val.isEmpty()) {
+                    error(item, at + "'" + token + "' has no value (write " + key + "=VALUE)");
+                    ok = false;
+                    continue;
+                }
+                switch (key) {
+                    case "algo" -> algo = val;
+                    case "priority", "level" -> {
+                        long n;
+                        try {
+                            n = Long.parseLong(val);
+                        } catch (NumberFormatException e) {
+                            error(item, at + token + ": not an integer");
+                            ok = false;
+                            continue;
+                        }
+                        if (key.equals("priority")) {
+                            priority = n;
+                        } else if (n < MIN_LEVEL || n > MAX_LEVEL) {
+                            error(item, at + token + ": out of range (" + MIN_LEVEL + " to " + MAX_LEVEL + ")");
+                            ok = false;
+                        } else {
+                            level = n;
+                        }
+                    }
+                    default -> {
+                        if (!val.startsWith("/")) {
+                            error(item, at + token + ": the dictionary must be an absolute path");
+                            ok = false;
+                        } else {
+                            dict = Path.of(val).toString();
+                        }
+                    }
+                }
+            }
+            if (!ok || algorithms == null) {
+                continue;
+            }
+            if (algo == null && priority == null) {
+                error(item, at + "give the algorithm: algo=NAME or priority=N");
+                continue;
+            }
+            int p;
+            if (algo != null) {
+                p = algorithms.indexOf(algo);
+                if (p < 0) {
+                    error(item, at + "algo=" + algo + " is not an algorithm of this device (its algorithms: "
+                            + String.join(", ", algorithms) + ")");
+                    continue;
+                }
+                if (priority != null && priority != p) {
+                    error(item, at + "algo=" + algo + " has priority " + p + ", not " + priority);
+                    continue;
+                }
+            } else {
+                if (priority < 0 || priority >= algorithms.size()) {
+                    error(item, at + "priority=" + priority + ": the device has no algorithm of that priority (it has 0"
+                            + (algorithms.size() > 1 ? " to " + (algorithms.size() - 1) : "") + ")");
+                    continue;
+                }
+                p = priority.intValue();
+            }
+            Value first = given.putIfAbsent(p, item);
+            if (first != null) {
+                error(item, at + algorithms.get(p) + " has parameters already at line " + first.position().line());
+                continue;
+            }
+            if (level != 0 || dict != null) {
+                lines.put(p, "algo=" + algorithms.get(p) + (level != 0 ? " level=" + level : "") + (dict != null ? " dict=" + dict : ""));
+            }
+        }
+        return List.copyOf(lines.values());
+    }
+
+    /**
+     * backing_dev: the file or block device written-back pages go to, an absolute path; whether it
+     * exists and serves, the device checks at apply. Left out: none.
+     */
+    private Path backingDev(Value v) {
+        String text = string(v, "backing_dev", "an absolute path such as \"/var/lib/jzram/zram0.back\"");
+        if (text == null) {
+            return null;
+        }
+        if (!text.startsWith("/")) {
+            error(v, "backing_dev " + quote(text) + ": must be an absolute path");
+            return null;
+        }
+        return Path.of(text);
+    }
+
+    /** writeback_limit: a size, as 4 KiB pages rounded up, the limit enabled with it; left out = no limit (-1). */
+    private long writebackLimit(Value v) {
+        if (v == null) {
+            return -1;
+        }
+        long bytes = bytes(v, "writeback_limit");
+        return bytes < 0 ? -1 : Sizes.roundUp(bytes, PAGE) / PAGE;
+    }
+
+    /**
+     * recompress_idle_after, writeback_idle_after: an age as the device's attributes take it
+     * ({@code "90s"}, {@code "10m"}, {@code "1h"}, {@code "2d"}, or a number of seconds), or
+     * {@code "off"} (the default).
+     *
+     * @return null for off or after an error
+     */
+    private Duration age(Value v, String key) {
+        if (v == null) {
+            return null;
+        }
+        if (v.value() instanceof Long n) {
+            if (n < 0 || n > Integer.MAX_VALUE) {
+                error(v, key + " " + n + ": out of range (0 to " + Integer.MAX_VALUE + " seconds)");
+                return null;
+            }
+            return Duration.ofSeconds(n);
+        }
+        String text = string(v, key, "an age such as \"10m\", or \"off\"");
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Sysfs.parseAge(text);
+        } catch (IllegalArgumentException e) {
+            error(v, key + " " + quote(text) + (e.getMessage().startsWith("age too large")
+                    ? ": too large (at most " + Integer.MAX_VALUE + " seconds)"
+                    : ": not an age (a whole number of s, m, h or d, such as \"10m\", or \"off\")"));
+            return null;
+        }
+    }
+
+    /** tiering_cpu_budget: the share of one core the background work may use, 0.01 to 1; left out 0.1. */
+    private double cpuBudget(Value v) {
+        if (v == null) {
+            return TieringPolicy.DEFAULT_CPU_BUDGET;
+        }
+        double b;
+        if (v.value() instanceof Double d) {
+            b = d;
+        } else if (v.value() instanceof Long n) {
+            b = n;
+        } else {
+            typeError(v, "tiering_cpu_budget", "a share of one core such as 0.25");
+            return TieringPolicy.DEFAULT_CPU_BUDGET;
+        }
+        if (!(b >= 0.01 && b <= 1)) {
+            error(v, "tiering_cpu_budget " + shown(v) + ": out of range (0.01 to 1, a share of one core)");
+            return TieringPolicy.DEFAULT_CPU_BUDGET;
+        }
+        return b;
     }
 
     /** mem_limit: a size, rounded up to 4 KiB as the device rounds it; 0 (the default) = no limit. */

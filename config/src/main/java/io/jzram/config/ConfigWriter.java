@@ -1,5 +1,8 @@
 package io.jzram.config;
 
+import io.jzram.core.Sysfs;
+import io.jzram.core.TierSetup;
+import io.jzram.core.TieringPolicy;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -8,9 +11,12 @@ import java.util.stream.Collectors;
  * settings and every device, set up or not. The output is canonical (fixed key order, sizes in
  * their exact short form, nothing that changes between two runs), so that save → apply on a fresh
  * server → save gives the same text. Keys at their default are left out where the default is
- * the server's own (streams: one per CPU; mem_limit: none), so a saved file moves to a machine
- * with other CPUs and means "the default" there too; {@code exported} is written only for an
- * unexported device ({@code exported = false}: the default, true, is left out).
+ * the server's own (streams: one per CPU; mem_limit: none; the tier settings: no recompression
+ * algorithm, no algorithm_params, no backing_dev, no writeback_limit, ages off, a cpu budget of
+ * 0.1), so a saved file moves to a machine with other CPUs and means "the default" there too;
+ * {@code algorithm} is a list only for a device with recompression algorithms; ages are written
+ * as {@link Sysfs#formatAge} writes them, sizes as {@link Sizes#format}; {@code exported} is
+ * written only for an unexported device ({@code exported = false}: the default, true, is left out).
  */
 public final class ConfigWriter {
     private ConfigWriter() {}
@@ -69,12 +75,37 @@ public final class ConfigWriter {
             b.append("\n[[device]]\n");
             b.append("id = ").append(d.id()).append('\n');
             b.append("size = ").append(s.isSetUp() ? str(Sizes.format(s.size())) : "0").append(s.isSetUp() ? "" : "  # not set up").append('\n');
-            b.append("algorithm = ").append(str(s.algorithm())).append('\n');
+            TierSetup t = s.tiers();
+            if (t.recompAlgorithms().isEmpty()) {
+                b.append("algorithm = ").append(str(s.algorithm())).append('\n');
+            } else {
+                b.append("algorithm = ").append(list(java.util.stream.Stream.concat(java.util.stream.Stream.of(s.algorithm()),
+                        t.recompAlgorithms().stream()).toList())).append('\n');
+            }
+            if (!t.algorithmParams().isEmpty()) {
+                b.append("algorithm_params = ").append(list(t.algorithmParams())).append('\n');
+            }
             if (s.memLimit() != 0) {
                 b.append("mem_limit = ").append(str(Sizes.format(s.memLimit()))).append('\n');
             }
             if (s.streams() != defaultStreams) {
                 b.append("streams = ").append(s.streams()).append('\n');
+            }
+            if (t.backingDev() != null) {
+                b.append("backing_dev = ").append(str(t.backingDev().toString())).append('\n');
+            }
+            if (t.writebackLimit() >= 0) {
+                b.append("writeback_limit = ").append(str(Sizes.format(t.writebackLimit() * 4096))).append('\n');
+            }
+            TieringPolicy p = t.policy();
+            if (p.recompressIdleAfter() != null) {
+                b.append("recompress_idle_after = ").append(str(Sysfs.formatAge(p.recompressIdleAfter()))).append('\n');
+            }
+            if (p.writebackIdleAfter() != null) {
+                b.append("writeback_idle_after = ").append(str(Sysfs.formatAge(p.writebackIdleAfter()))).append('\n');
+            }
+            if (Double.compare(p.cpuBudget(), TieringPolicy.DEFAULT_CPU_BUDGET) != 0) {
+                b.append("tiering_cpu_budget = ").append(p.cpuBudget()).append('\n');
             }
             if (!s.exported()) {
                 b.append("exported = false\n");
@@ -116,6 +147,11 @@ public final class ConfigWriter {
         } else {
             b.append("# ").append(key).append(" not shown; 'jzram save-config FILE' writes it (mode 0600)\n");
         }
+    }
+
+    /** {@code ["a", "b"]}. */
+    private static String list(List<String> items) {
+        return items.stream().map(ConfigWriter::str).collect(Collectors.joining(", ", "[", "]"));
     }
 
     private static String str(String s) {

@@ -1,6 +1,9 @@
 package io.jzram.config;
 
+import io.jzram.core.TierSetup;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * One {@code [[device]]} of a file, validated and normalised: what the device should be.
@@ -13,14 +16,29 @@ import java.util.Map;
  * @param streams compression streams; 0 = the default (one per CPU of the server)
  * @param exported whether the device is published as the iSCSI LUN with its id (the default);
  *     false = it exists on the server, and no initiator sees it
+ * @param tiers the recompression algorithms (the rest of the {@code algorithm} list),
+ *     {@code algorithm_params} in their canonical form (see {@link DeviceSettings}), backing_dev,
+ *     writeback_limit in 4 KiB pages (-1 = none) and the tiering policy
  * @param at where the {@code [[device]]} header is
  * @param positions where each key's value is
  */
-public record DeviceConfig(int id, long size, String algorithm, long memLimit, int streams, boolean exported, Position at,
-        Map<String, Position> positions) {
+public record DeviceConfig(int id, long size, String algorithm, long memLimit, int streams, boolean exported, TierSetup tiers,
+        Position at, Map<String, Position> positions) {
 
     public DeviceConfig {
         positions = Map.copyOf(positions);
+        java.util.Objects.requireNonNull(tiers, "tiers");
+    }
+
+    /** A device without tier settings. */
+    public DeviceConfig(int id, long size, String algorithm, long memLimit, int streams, boolean exported, Position at,
+            Map<String, Position> positions) {
+        this(id, size, algorithm, memLimit, streams, exported, TierSetup.NONE, at, positions);
+    }
+
+    /** The primary algorithm, then the recompression algorithms in falling priority: the {@code algorithm} list. */
+    public List<String> algorithms() {
+        return Stream.concat(Stream.of(algorithm), tiers.recompAlgorithms().stream()).toList();
     }
 
     /** A device as code (tests, the writer) wants it, at no place in a file. */

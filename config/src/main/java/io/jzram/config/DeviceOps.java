@@ -2,6 +2,7 @@ package io.jzram.config;
 
 import io.jzram.core.DeviceSetup;
 import io.jzram.core.DeviceSetupException;
+import io.jzram.core.TieringPolicy;
 import io.jzram.core.ZramException;
 import java.util.List;
 import java.util.Optional;
@@ -37,6 +38,15 @@ public interface DeviceOps {
 
     /** mem_limit of a live device: no reset, its data stays. */
     void setMemLimit(int id, long bytes) throws ZramException;
+
+    /**
+     * writeback_limit of a live device, in 4 KiB pages, enabling the limit; -1 disables it
+     * ({@code writeback_limit_enable = 0}). No reset, its data stays.
+     */
+    void setWritebackLimit(int id, long pages) throws ZramException;
+
+    /** The background tiering policy of a live device: no reset, its data stays. */
+    void setTieringPolicy(int id, TieringPolicy policy) throws ZramException;
 
     /**
      * Publishes or withdraws device {@code id}'s LUN (the id needs no device: withdrawn before

@@ -15,21 +15,23 @@ import java.util.TreeMap;
  * no data) or <em>set up</em> (it has a disksize and, maybe, data); independently, a present
  * device is <em>exported</em> (the iSCSI LUN with its id, held by every logged-in session) or
  * <em>unexported</em> (no initiator sees it, no session holds it). A file says, for each id it
- * lists, absent never: present not set up ({@code size = 0}) or set up, with five settings
- * (disksize, algorithm, streams, mem_limit, exported). Ids the file does not list it says
- * nothing about, unless {@code --prune} makes the file the whole truth: then they should be
- * absent.
+ * lists, absent never: present not set up ({@code size = 0}) or set up, with its settings
+ * (disksize, algorithms, algorithm_params, backing_dev, streams, mem_limit, writeback_limit, the
+ * tiering policy, exported). Ids the file does not list it says nothing about, unless
+ * {@code --prune} makes the file the whole truth: then they should be absent.
  *
  * <h2>From a live device to a wanted one</h2>
  * <ul>
  *   <li>absent → wanted: {@link Step.Create};</li>
  *   <li>settings equal: nothing (unchanged);</li>
- *   <li>only mem_limit and/or exported differ: {@link Step.ChangeLive}, live, the data kept (the
- *       kernel's mem_limit can be written at any time too; a LUN is withdrawn or published
- *       without touching the device);</li>
- *   <li>disksize, algorithm or streams differ: {@link Step.Reconfigure}, a reset and a new set-up,
+ *   <li>only mem_limit, writeback_limit, the tiering policy (recompress_idle_after,
+ *       writeback_idle_after, tiering_cpu_budget) and/or exported differ: {@link Step.ChangeLive},
+ *       live, the data kept (the kernel's mem_limit and writeback_limit can be written at any time
+ *       too; a LUN is withdrawn or published without touching the device);</li>
+ *   <li>disksize, the algorithms (the primary or a recompression one), algorithm_params,
+ *       backing_dev or streams differ: {@link Step.Reconfigure}, a reset and a new set-up,
  *       because the engine, like the kernel, refuses to change them on a set-up device. The
- *       device's data is lost, which the plan says; mem_limit and exported come along;</li>
+ *       device's data is lost, which the plan says; the live settings and exported come along;</li>
  *   <li>present, not in the file, {@code --prune}: {@link Step.Remove}; without {@code --prune}
  *       it is kept and listed as such.</li>
  * </ul>
@@ -119,7 +121,7 @@ public final class Planner {
 
         for (DeviceConfig d : file.devices()) {
             DeviceSettings want = new DeviceSettings(d.size(), d.algorithm(), d.memLimit(),
-                    d.streams() == 0 ? defaultStreams : d.streams(), d.exported());
+                    d.streams() == 0 ? defaultStreams : d.streams(), d.exported(), d.tiers());
             LiveDevice is = now.get(d.id());
             if (is == null) {
                 creations.add(new Step.Create(d.id(), want, d.at()));
@@ -130,7 +132,7 @@ public final class Planner {
                 unchanged.add(d.id());
             } else if (!had.needsReset(want)) {
                 Step.ChangeLive step = new Step.ChangeLive(d.id(), had, want, is.holders(), options.force(),
-                        d.position(had.memLimit() != want.memLimit() ? "mem_limit" : "exported"));
+                        d.position(firstLiveChange(had, want)));
                 (step.publishes() ? publications : liveChanges).add(step);
             } else {
                 Position where = firstChange(d, had, want);
@@ -203,10 +205,41 @@ public final class Planner {
         return new Step.ChangeAccess(had, want, where);
     }
 
-    /** The place of the first setting that forces the reset: size, then algorithm, then streams. */
+    /**
+     * The place of the first setting that forces the reset: size, then algorithm (the primary or
+     * a recompression one: one list), algorithm_params, backing_dev, then streams.
+     */
     private static Position firstChange(DeviceConfig d, DeviceSettings had, DeviceSettings want) {
-        String key = had.size() != want.size() ? "size" : !had.algorithm().equals(want.algorithm()) ? "algorithm" : "streams";
+        String key = had.size() != want.size() ? "size"
+                : !had.algorithm().equals(want.algorithm()) || !had.tiers().recompAlgorithms().equals(want.tiers().recompAlgorithms())
+                        ? "algorithm"
+                : !had.tiers().algorithmParams().equals(want.tiers().algorithmParams()) ? "algorithm_params"
+                : !Objects.equals(had.tiers().backingDev(), want.tiers().backingDev()) ? "backing_dev"
+                : "streams";
         return d.position(key);
+    }
+
+    /**
+     * The key of the first setting a live change changes, in file order: mem_limit,
+     * writeback_limit, recompress_idle_after, writeback_idle_after, tiering_cpu_budget, exported.
+     */
+    private static String firstLiveChange(DeviceSettings had, DeviceSettings want) {
+        if (had.memLimit() != want.memLimit()) {
+            return "mem_limit";
+        }
+        if (had.writebackLimit() != want.writebackLimit()) {
+            return "writeback_limit";
+        }
+        if (!Objects.equals(had.policy().recompressIdleAfter(), want.policy().recompressIdleAfter())) {
+            return "recompress_idle_after";
+        }
+        if (!Objects.equals(had.policy().writebackIdleAfter(), want.policy().writebackIdleAfter())) {
+            return "writeback_idle_after";
+        }
+        if (Double.compare(had.policy().cpuBudget(), want.policy().cpuBudget()) != 0) {
+            return "tiering_cpu_budget";
+        }
+        return "exported";
     }
 
     private static String inUse(LiveDevice d) {

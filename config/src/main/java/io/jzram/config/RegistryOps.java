@@ -1,11 +1,15 @@
 package io.jzram.config;
 
 import io.jzram.core.DeviceSetup;
+import io.jzram.core.AlgorithmChoice;
 import io.jzram.core.DeviceSetupException;
+import io.jzram.core.TierSetup;
+import io.jzram.core.TieringPolicy;
 import io.jzram.core.ZramDevice;
 import io.jzram.core.ZramException;
 import io.jzram.core.ZramRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -47,8 +51,31 @@ public final class RegistryOps implements DeviceOps {
     /** A device's settings and holders now. */
     private LiveDevice live(ZramDevice d) {
         boolean exported = target == null || target.isExported(d.id());
-        return new LiveDevice(d.id(), new DeviceSettings(d.diskSize(), d.algorithm(), d.memLimit(), d.streams(), exported),
+        return new LiveDevice(d.id(), new DeviceSettings(d.diskSize(), d.algorithm(), d.memLimit(), d.streams(), exported, tiers(d)),
                 d.openCount());
+    }
+
+    /**
+     * A device's tier settings in {@link DeviceSettings}' canonical form: the recompression
+     * algorithms it has, in priority order; one {@code algo=NAME PARAMS} line for each algorithm
+     * whose parameters are not the defaults; writeback_limit when enabled, else -1.
+     */
+    static TierSetup tiers(ZramDevice d) {
+        List<String> recomp = new ArrayList<>();
+        List<String> params = new ArrayList<>();
+        for (int priority = 0; priority < ZramDevice.MAX_ALGORITHMS; priority++) {
+            AlgorithmChoice c = d.algorithmChoice(priority);
+            if (c == null) {
+                continue;
+            }
+            if (priority > 0) {
+                recomp.add(c.name());
+            }
+            if (!c.params().isEmpty()) {
+                params.add("algo=" + c.name() + " " + c.params());
+            }
+        }
+        return new TierSetup(recomp, params, d.backingDev(), d.isWritebackLimitEnabled() ? d.writebackLimit() : -1, d.tieringPolicy());
     }
 
     @Override
@@ -76,6 +103,23 @@ public final class RegistryOps implements DeviceOps {
     @Override
     public void setMemLimit(int id, long bytes) throws ZramException {
         registry.lookup(Integer.toString(id)).setMemLimit(bytes);
+    }
+
+    /** writeback_limit then writeback_limit_enable, as one writes them to sysfs; -1 disables the limit. */
+    @Override
+    public void setWritebackLimit(int id, long pages) throws ZramException {
+        ZramDevice d = registry.lookup(Integer.toString(id));
+        if (pages < 0) {
+            d.setWritebackLimitEnabled(false);
+            return;
+        }
+        d.setWritebackLimit(pages);
+        d.setWritebackLimitEnabled(true);
+    }
+
+    @Override
+    public void setTieringPolicy(int id, TieringPolicy policy) throws ZramException {
+        registry.lookup(Integer.toString(id)).setTieringPolicy(policy);
     }
 
     /**

@@ -10,7 +10,8 @@ import java.util.Objects;
  * One change of a {@link Plan}: it says what it does, applies itself, and undoes itself.
  *
  * <p>{@link #undo} brings the device back to the settings it had before the plan (existence,
- * disksize, algorithm, streams, mem_limit, export setting) from <em>any</em> state {@link #apply}
+ * disksize, algorithms, algorithm_params, backing_dev, streams, mem_limit, writeback_limit,
+ * tiering policy, export setting) from <em>any</em> state {@link #apply}
  * may have left it in, partial ones included: it first looks at the device and does nothing when
  * the settings are already the old ones, so undoing a step that failed before it changed anything
  * changes nothing (and never resets a device whose data is still there). What undo cannot bring
@@ -138,8 +139,9 @@ public sealed interface Step {
 
     /**
      * Device {@code id} is rebuilt with new settings: reset (its data is lost, if it was set up),
-     * then configured and set up again. Resize, a new algorithm or number of streams, setting up a
-     * device that was not, or leaving it not set up.
+     * then configured and set up again. Resize, a new algorithm (primary or recompression),
+     * algorithm_params, backing device or number of streams, setting up a device that was not, or
+     * leaving it not set up.
      */
     record Reconfigure(int id, DeviceSettings had, DeviceSettings want, int holders, boolean force, Position source) implements DeviceStep {
         @Override
@@ -154,12 +156,14 @@ public sealed interface Step {
             if (!had.algorithm().equals(want.algorithm())) {
                 changes.add("algorithm " + had.algorithm() + " -> " + want.algorithm());
             }
+            changes.addAll(DeviceSettings.tierChanges(had.tiers(), want.tiers()));
             if (had.streams() != want.streams()) {
                 changes.add("streams " + had.streams() + " -> " + want.streams());
             }
             if (had.memLimit() != want.memLimit()) {
                 changes.add("mem_limit " + limit(had.memLimit()) + " -> " + limit(want.memLimit()));
             }
+            changes.addAll(DeviceSettings.liveTierChanges(had.tiers(), want.tiers()));
             if (had.exported() != want.exported()) {
                 changes.add(exported(had, want));
             }
@@ -192,9 +196,9 @@ public sealed interface Step {
     }
 
     /**
-     * mem_limit and/or the export setting change on a live device: no reset, data kept. mem_limit
-     * first (it never fails on a valid value), then the LUN is withdrawn (BUSY while sessions have
-     * it, unless forced) or published.
+     * mem_limit, writeback_limit, the tiering policy and/or the export setting change on a live
+     * device: no reset, data kept. The device's settings first (they never fail on a valid value),
+     * then the LUN is withdrawn (BUSY while sessions have it, unless forced) or published.
      */
     record ChangeLive(int id, DeviceSettings had, DeviceSettings want, int holders, boolean force, Position source) implements DeviceStep {
         @Override
@@ -203,6 +207,7 @@ public sealed interface Step {
             if (had.memLimit() != want.memLimit()) {
                 changes.add("mem_limit " + limit(had.memLimit()) + " -> " + limit(want.memLimit()));
             }
+            changes.addAll(DeviceSettings.liveTierChanges(had.tiers(), want.tiers()));
             if (had.exported() != want.exported()) {
                 changes.add(exported(had, want));
             }
@@ -221,9 +226,7 @@ public sealed interface Step {
 
         @Override
         public void apply(DeviceOps ops) throws ZramException {
-            if (had.memLimit() != want.memLimit()) {
-                ops.setMemLimit(id, want.memLimit());
-            }
+            setLive(ops, id, had, want);
             if (had.exported() != want.exported()) {
                 ops.setExported(id, want.exported(), force);
             }
@@ -307,8 +310,8 @@ public sealed interface Step {
     }
 
     /**
-     * Brings device {@code id} back to {@code old}: nothing if it already is; mem_limit and the
-     * export setting alone if only they differ (data kept); else re-created or reset (forced: this
+     * Brings device {@code id} back to {@code old}: nothing if it already is; mem_limit,
+     * writeback_limit, the tiering policy and the export setting alone if only they differ (data kept); else re-created or reset (forced: this
      * is a rollback) and configured as before, empty. The export setting follows the class's
      * order: a device that was unexported is withdrawn before the add or the reset; one that was
      * exported and is not is published again after the set-up (a re-created one appears when it
@@ -330,9 +333,7 @@ public sealed interface Step {
             return;
         }
         if (!cur.needsReset(old)) {
-            if (cur.memLimit() != old.memLimit()) {
-                ops.setMemLimit(id, old.memLimit());
-            }
+            setLive(ops, id, cur, old);
             if (cur.exported() != old.exported()) {
                 ops.setExported(id, old.exported(), true);
             }
@@ -342,6 +343,22 @@ public sealed interface Step {
             ops.setExported(id, false, true);
         }
         configure(ops, id, old, true);
+    }
+
+    /**
+     * The device settings that change live, those that differ: mem_limit, writeback_limit, the
+     * tiering policy (none of them fails on a valid value).
+     */
+    private static void setLive(DeviceOps ops, int id, DeviceSettings had, DeviceSettings want) throws ZramException {
+        if (had.memLimit() != want.memLimit()) {
+            ops.setMemLimit(id, want.memLimit());
+        }
+        if (had.writebackLimit() != want.writebackLimit()) {
+            ops.setWritebackLimit(id, want.writebackLimit());
+        }
+        if (!had.policy().equals(want.policy())) {
+            ops.setTieringPolicy(id, want.policy());
+        }
     }
 
     /** Whether going from {@code had} to {@code want} withdraws the device's LUN. */

@@ -190,6 +190,18 @@ class ApplierTest {
         }
 
         @Override
+        public void setWritebackLimit(int id, long pages) throws ZramException {
+            tick("writeback_limit " + id);
+            real.setWritebackLimit(id, pages);
+        }
+
+        @Override
+        public void setTieringPolicy(int id, io.jzram.core.TieringPolicy policy) throws ZramException {
+            tick("tiering " + id);
+            real.setTieringPolicy(id, policy);
+        }
+
+        @Override
         public void setExported(int id, boolean exported, boolean force) throws ZramException {
             tick((exported ? "export " : "unexport ") + id);
             real.setExported(id, exported, force);

@@ -59,7 +59,8 @@ class UnknownKeysTest {
                 size = "1G"
                 colour = "blue"
                 """)).containsExactly("site.toml:3:1: unknown key 'colour' in [[device]] "
-                + "(known keys: id, name, size, algorithm, mem_limit, streams, exported, lun)");
+                + "(known keys: id, name, size, algorithm, algorithm_params, mem_limit, streams, backing_dev, writeback_limit,"
+                + " recompress_idle_after, writeback_idle_after, tiering_cpu_budget, exported, lun)");
     }
 
     @Test
