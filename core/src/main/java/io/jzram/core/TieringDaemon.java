@@ -28,7 +28,7 @@ import java.util.function.Supplier;
 public final class TieringDaemon implements AutoCloseable {
 
     static final int SLICE_PAGES = 256;
-    static final int FOREGROUND_DIVISOR = 4;
+    static final int FOREGROUND_DIVISOR = 20;
     static final long IDLE_WAIT_MILLIS = 1000;
 
     private final Supplier<List<ZramDevice>> devices;
@@ -97,6 +97,17 @@ public final class TieringDaemon implements AutoCloseable {
             if (!pause((long) (took * (1 - budget) / budget))) {
                 return moved;
             }
+        }
+        if (moved && !stopped) {
+            long started = System.nanoTime();
+            try {
+                device.compact();
+            } catch (ZramException e) {
+                return moved; // reset meanwhile: nothing to compact
+            }
+            long took = System.nanoTime() - started;
+            double budget = device.ioCounters().total() != lastIo ? policy.cpuBudget() / FOREGROUND_DIVISOR : policy.cpuBudget();
+            pause((long) (took * (1 - budget) / budget));
         }
         return moved;
     }
