@@ -134,6 +134,11 @@ final class PageStore implements AutoCloseable {
         return backing != null;
     }
 
+    /** Whether there is an algorithm of {@code priority}. */
+    boolean hasAlgorithm(int priority) {
+        return priority >= 0 && priority < byPriority.length && byPriority[priority] != null;
+    }
+
     /** The recompression algorithms configured, by priority (1–3): whether there is one. */
     boolean hasRecompression() {
         for (int p = 1; p < byPriority.length; p++) {

@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -119,7 +121,7 @@ public final class ZramDevice {
     /** Serialises idle marks, recompression and writeback (sysfs writes and the background worker). Never taken by I/O or admin. */
     private final ReentrantLock tiering = new ReentrantLock();
     /** Nanoseconds for access times; tests pass their own. */
-    private final java.util.function.LongSupplier clock;
+    private final LongSupplier clock;
     @GuardedBy("admin") // writes
     private volatile int streams = DEFAULT_STREAMS;
     /** mem_limit in bytes, 0 = none; read on every write. */
@@ -136,7 +138,7 @@ public final class ZramDevice {
     }
 
     /** A device whose access times come from {@code clock} (nanoseconds); for tests of idle ages. */
-    ZramDevice(int id, java.util.function.LongSupplier clock) {
+    ZramDevice(int id, LongSupplier clock) {
         if (id < 0) {
             throw new IllegalArgumentException("device id must be >= 0: " + id);
         }
@@ -844,7 +846,7 @@ public final class ZramDevice {
             int last = MAX_ALGORITHMS - 1;
             if (request.algorithm() != null || request.priority() != 0) {
                 int p = request.algorithm() != null ? store.priorityOf(request.algorithm()) : request.priority();
-                if (p < 1 || !hasRecompression(store, p)) {
+                if (p < 1 || !store.hasAlgorithm(p)) {
                     throw new ZramException(ZramException.Reason.INVALID_ARGUMENT, name() + ": recompress: no recompression algorithm "
                             + (request.algorithm() != null ? "called " + request.algorithm() : "of priority " + request.priority()));
                 }
@@ -878,10 +880,6 @@ public final class ZramDevice {
             tiering.unlock();
             g.gate.exit();
         }
-    }
-
-    private static boolean hasRecompression(PageStore store, int priority) {
-        return store.tierStat().algorithms().stream().anyMatch(a -> a.priority() == priority);
     }
 
     /**
@@ -990,25 +988,22 @@ public final class ZramDevice {
 
     /** sysfs {@code bd_stat}; all zero without a backing device or while uninitialized. */
     public BdStat bdStat() {
-        Generation g = live;
-        if (g == null || !g.gate.tryEnter()) {
-            return BdStat.ZERO;
-        }
-        try {
-            return g.store.bdStat();
-        } finally {
-            g.gate.exit();
-        }
+        return readLive(PageStore::bdStat, BdStat.ZERO);
     }
 
     /** Where the stored pages are, per algorithm and tier; empty while uninitialized. */
     public TierStat tierStat() {
+        return readLive(PageStore::tierStat, TierStat.EMPTY);
+    }
+
+    /** {@code what} of the live generation's store, inside its gate; {@code none} while uninitialized or being reset. */
+    private <T> T readLive(Function<PageStore, T> what, T none) {
         Generation g = live;
         if (g == null || !g.gate.tryEnter()) {
-            return TierStat.EMPTY;
+            return none;
         }
         try {
-            return g.store.tierStat();
+            return what.apply(g.store);
         } finally {
             g.gate.exit();
         }
@@ -1018,15 +1013,7 @@ public final class ZramDevice {
 
     /** sysfs {@code mm_stat}; all zero while uninitialized. */
     public MmStat mmStat() {
-        Generation g = live;
-        if (g == null || !g.gate.tryEnter()) {
-            return MmStat.ZERO;
-        }
-        try {
-            return g.store.mmStat(memLimit);
-        } finally {
-            g.gate.exit();
-        }
+        return readLive(store -> store.mmStat(memLimit), MmStat.ZERO);
     }
 
     /** sysfs {@code io_stat}; all zero while uninitialized. */
