@@ -340,6 +340,26 @@ final class PageStore implements AutoCloseable {
         }
     }
 
+    // ---------------------------------------------------------------- provisioning
+
+    /**
+     * Whether page {@code index} is mapped: it holds an allocator object, a same-filled word other
+     * than zero, or a block of the backing device. A page never written, discarded, or same-filled
+     * with zeros is not: it costs no memory and reads as zeros (what SCSI calls deallocated).
+     * Looked at under the slot lock, so a page being rewritten is seen before or after, never half.
+     */
+    boolean isMapped(int index) {
+        slots.lock(index);
+        try {
+            if (slots.isSame(index)) {
+                return slots.word(index) != 0;
+            }
+            return slots.isWrittenBack(index) || slots.hasObject(index);
+        } finally {
+            slots.unlock(index);
+        }
+    }
+
     // ---------------------------------------------------------------- discard
 
     /** Frees page {@code index} (it reads as zeros afterwards) and counts it in {@code notify_free}. */

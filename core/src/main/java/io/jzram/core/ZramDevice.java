@@ -986,6 +986,49 @@ public final class ZramDevice {
         }
     }
 
+    /**
+     * The provisioning of a range, run by run: whether the page holding {@code offset} is mapped
+     * (holds data that costs memory or a backing block) and how many bytes from {@code offset}
+     * on share that state, at most {@code maxLength} and never past the end of the disk. A page
+     * never written, discarded, or same-filled with zeros is unmapped (it reads as zeros and costs
+     * nothing); a page same-filled with any other word is mapped. Each page is looked at under its
+     * slot lock, one at a time: the answer is a snapshot that concurrent writes may change at once.
+     * Not counted in io_stat or mm_stat (it moves no data).
+     *
+     * @param offset a multiple of 512 below the disk size
+     * @param maxLength how far to look, a positive multiple of 512
+     * @throws IllegalArgumentException for a maxLength that is not positive
+     * @throws ZramException NOT_INITIALIZED; OUT_OF_RANGE (counted in invalid_io) for an offset at
+     *     or beyond the disk size, or not sector-aligned
+     */
+    public Provisioning provisioning(long offset, long maxLength) throws ZramException {
+        if (maxLength <= 0) {
+            throw new IllegalArgumentException("maxLength " + maxLength);
+        }
+        Generation g = enter();
+        try {
+            checkRange(g, offset, SECTOR_SIZE); // an offset at or past the end has no sector: OUT_OF_RANGE
+            long end = offset + Math.min(maxLength, g.diskSize - offset);
+            long index = Page.index(offset);
+            boolean mapped = g.store.isMapped((int) index);
+            long runEnd = (index + 1) * Page.SIZE;
+            while (runEnd < end && g.store.isMapped((int) Page.index(runEnd)) == mapped) {
+                runEnd += Page.SIZE;
+            }
+            return new Provisioning(mapped, Math.min(runEnd, end) - offset);
+        } finally {
+            g.gate.exit();
+        }
+    }
+
+    /**
+     * One run of {@link #provisioning}: {@code length} bytes that are all mapped or all unmapped.
+     *
+     * @param mapped whether the pages hold data that costs memory (or a backing block)
+     * @param length bytes from the offset asked about, a multiple of 512
+     */
+    public record Provisioning(boolean mapped, long length) {}
+
     /** sysfs {@code bd_stat}; all zero without a backing device or while uninitialized. */
     public BdStat bdStat() {
         return readLive(PageStore::bdStat, BdStat.ZERO);

@@ -8,8 +8,8 @@ import java.nio.ByteBuffer;
 
 /**
  * The medium-access commands of SBC-3 against one device: READ/WRITE(6/10/12/16), WRITE AND
- * VERIFY(10/12/16), VERIFY(10/16),
- * SYNCHRONIZE CACHE(10/16), WRITE SAME(10/16), UNMAP, READ CAPACITY(10/16).
+ * VERIFY(10/12/16), VERIFY(10/12/16), SYNCHRONIZE CACHE(10/16), PRE-FETCH(10/16), WRITE
+ * SAME(10/16), UNMAP, READ CAPACITY(10/16).
  *
  * <p>Order of checks, as SBC-3 and SPC-4 describe them: CDB fields (05/24/00), readiness
  * (02/04/03), LBA range (05/21/00), the data-out buffer, then the device call. Device failures
@@ -196,6 +196,23 @@ final class BlockCommands {
         return Responses.GOOD; // no volatile cache: written data is already in the device
     }
 
+    // ---------------------------------------------------------------- PRE-FETCH
+
+    /**
+     * PRE-FETCH(10/16) (SBC-3 5.9, 5.10): checks its range and does nothing else. There is no cache
+     * to fill: the blocks already are in the device's memory. SBC's CONDITION MET ("the blocks are
+     * now in the cache") is for a device with a cache; for one whose cache cannot take the blocks
+     * it is GOOD, which is the honest answer for a device with no cache at all, and what initiators
+     * expect (libiscsi's Prefetch tests want GOOD). IMMED and the group number change nothing: the
+     * command is done when it is checked. 0 blocks: nothing to fetch, the LBA must still be on
+     * the medium (or just past its end, as for the other commands with a 0 length).
+     */
+    static ScsiResponse preFetch(ZramDevice device, byte[] cdb) {
+        Cdb.Extent extent = Cdb.extent(cdb);
+        checkRange(extent.lba(), extent.blocks(), capacity(device));
+        return Responses.GOOD;
+    }
+
     // ---------------------------------------------------------------- WRITE SAME
 
     static ScsiResponse writeSame(ZramDevice device, byte[] cdb, ByteBuffer dataOut) throws ZramException {
@@ -218,14 +235,21 @@ final class BlockCommands {
             throw ScsiError.invalidFieldInCdb(1, 1); // LBDATA (obsolete)
         }
         boolean ndob = sixteen && (flags & 0x01) != 0;
-        if (blocks == 0) {
-            throw ScsiError.invalidFieldInCdb(lengthField, -1); // WSNZ=1
-        }
         if (blocks > BlockLimits.MAX_WRITE_SAME_BLOCKS) {
             throw ScsiError.invalidFieldInCdb(lengthField, -1);
         }
         long capacity = capacity(device);
         checkRange(lba, blocks, capacity);
+        if (blocks == 0) {
+            // WSNZ=0 (SBC-3 5.41): 0 blocks means from the LBA to the end of the medium, within
+            // MAXIMUM WRITE SAME LENGTH like any other count. It costs no more than the same count
+            // given explicitly, so there is no reason to refuse it. (An LBA at the end of the
+            // medium writes nothing and still takes its block of data-out.)
+            blocks = capacity - lba;
+            if (blocks > BlockLimits.MAX_WRITE_SAME_BLOCKS) {
+                throw ScsiError.invalidFieldInCdb(lengthField, -1);
+            }
+        }
         long offset = lba * LOGICAL_BLOCK_SIZE;
         long length = blocks * LOGICAL_BLOCK_SIZE;
         if (ndob) {
@@ -236,13 +260,16 @@ final class BlockCommands {
             throw ScsiError.invalidFieldInCdb(lengthField, -1); // the data-out is exactly one block
         }
         int base = dataOut.position();
-        if (isZero(dataOut, base)) {
-            // UNMAP=1 or not: whole pages are freed and partial edge pages zeroed in place, so the
-            // range reads back as zeros (LBPRZ=1) and a zeroed page costs no memory either way.
+        boolean unmap = (flags & 0x08) != 0;
+        if (unmap || isZero(dataOut, base)) {
+            // UNMAP=1 with ANCHOR=0 deallocates the range whatever the block holds (SBC-4 table
+            // "ANCHOR bit, UNMAP bit and ANC_SUP bit relationships": a thin-provisioned LU should
+            // deallocate each LBA), as LIO does and libiscsi's WriteSame*.UnmapUntilEnd expects. A
+            // zero block without UNMAP is the same operation: whole pages are freed and partial edge
+            // pages zeroed in place, so the range reads back as zeros (LBPRZ=1) and costs no memory.
             device.writeZeroes(offset, length);
             return Responses.goodAfterDataOut(LOGICAL_BLOCK_SIZE);
         }
-        // A non-zero block is written even with UNMAP=1 (SBC-3: unmapped blocks would read zeros).
         int chunk = (int) Math.min(length, PATTERN_CHUNK);
         ByteBuffer pattern = ByteBuffer.allocate(chunk);
         for (int p = 0; p < chunk; p += LOGICAL_BLOCK_SIZE) {

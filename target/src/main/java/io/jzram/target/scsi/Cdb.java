@@ -24,7 +24,9 @@ final class Cdb {
     static final int WRITE_10 = 0x2A;
     static final int WRITE_AND_VERIFY_10 = 0x2E;
     static final int VERIFY_10 = 0x2F;
+    static final int PRE_FETCH_10 = 0x34;
     static final int SYNCHRONIZE_CACHE_10 = 0x35;
+    static final int READ_DEFECT_DATA_10 = 0x37;
     static final int WRITE_SAME_10 = 0x41;
     static final int UNMAP = 0x42;
     static final int MODE_SELECT_10 = 0x55;
@@ -33,6 +35,7 @@ final class Cdb {
     static final int WRITE_16 = 0x8A;
     static final int WRITE_AND_VERIFY_16 = 0x8E;
     static final int VERIFY_16 = 0x8F;
+    static final int PRE_FETCH_16 = 0x90;
     static final int SYNCHRONIZE_CACHE_16 = 0x91;
     static final int WRITE_SAME_16 = 0x93;
     static final int SERVICE_ACTION_IN_16 = 0x9E;
@@ -41,9 +44,13 @@ final class Cdb {
     static final int READ_12 = 0xA8;
     static final int WRITE_12 = 0xAA;
     static final int WRITE_AND_VERIFY_12 = 0xAE;
+    static final int VERIFY_12 = 0xAF;
+    static final int READ_DEFECT_DATA_12 = 0xB7;
 
     /** SERVICE ACTION IN(16) service action: READ CAPACITY(16). */
     static final int SA_READ_CAPACITY_16 = 0x10;
+    /** SERVICE ACTION IN(16) service action: GET LBA STATUS. */
+    static final int SA_GET_LBA_STATUS = 0x12;
     /** MAINTENANCE IN service action: REPORT SUPPORTED OPERATION CODES. */
     static final int SA_REPORT_SUPPORTED_OPCODES = 0x0C;
 
@@ -73,7 +80,7 @@ final class Cdb {
      */
     record Extent(long lba, long blocks, int lengthField) {}
 
-    /** The extent of a READ, WRITE, WRITE AND VERIFY, VERIFY, SYNCHRONIZE CACHE or WRITE SAME CDB. */
+    /** The extent of a READ, WRITE, WRITE AND VERIFY, VERIFY, SYNCHRONIZE CACHE, PRE-FETCH or WRITE SAME CDB. */
     static Extent extent(byte[] cdb) {
         return switch (lengthOf(cdb[0] & 0xFF)) {
             case 6 -> new Extent(u24(cdb, 1) & 0x1F_FFFF, u8(cdb, 4) == 0 ? 256 : u8(cdb, 4), 4);

@@ -166,7 +166,7 @@ final class InquiryData {
         byte[] d = new byte[64];
         d[1] = (byte) VPD_BLOCK_LIMITS;
         Cdb.put16(d, 2, 0x3C);
-        d[4] = 0x01; // WSNZ: a WRITE SAME with NUMBER OF LOGICAL BLOCKS 0 is rejected
+        d[4] = 0x00; // WSNZ=0: a WRITE SAME with NUMBER OF LOGICAL BLOCKS 0 writes to the end of the medium
         d[5] = 0x00; // MAXIMUM COMPARE AND WRITE LENGTH: not supported
         Cdb.put16(d, 6, BlockLimits.OPTIMAL_TRANSFER_GRANULARITY);
         Cdb.put32(d, 8, BlockLimits.MAX_TRANSFER_BLOCKS);

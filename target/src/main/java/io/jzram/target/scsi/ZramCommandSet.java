@@ -144,16 +144,19 @@ public final class ZramCommandSet implements ScsiCommandSet, AutoCloseable {
             case Cdb.WRITE_6, Cdb.WRITE_10, Cdb.WRITE_12, Cdb.WRITE_16,
                     Cdb.WRITE_AND_VERIFY_10, Cdb.WRITE_AND_VERIFY_12, Cdb.WRITE_AND_VERIFY_16 ->
                 BlockCommands.write(device, cdb, dataOut);
-            case Cdb.VERIFY_10, Cdb.VERIFY_16 -> BlockCommands.verify(device, cdb, dataOut);
+            case Cdb.VERIFY_10, Cdb.VERIFY_12, Cdb.VERIFY_16 -> BlockCommands.verify(device, cdb, dataOut);
             case Cdb.SYNCHRONIZE_CACHE_10, Cdb.SYNCHRONIZE_CACHE_16 -> BlockCommands.synchronizeCache(device, cdb);
+            case Cdb.PRE_FETCH_10, Cdb.PRE_FETCH_16 -> BlockCommands.preFetch(device, cdb);
+            case Cdb.READ_DEFECT_DATA_10, Cdb.READ_DEFECT_DATA_12 -> DefectData.readDefectData(cdb, dataIn);
             case Cdb.WRITE_SAME_10, Cdb.WRITE_SAME_16 -> BlockCommands.writeSame(device, cdb, dataOut);
             case Cdb.UNMAP -> BlockCommands.unmap(device, cdb, dataOut);
             case Cdb.READ_CAPACITY_10 -> BlockCommands.readCapacity10(device, cdb, dataIn);
             case Cdb.SERVICE_ACTION_IN_16 -> {
-                if ((cdb[1] & 0x1F) != Cdb.SA_READ_CAPACITY_16) {
-                    throw ScsiError.invalidFieldInCdb(1, 4);
-                }
-                yield BlockCommands.readCapacity16(device, cdb, dataIn);
+                yield switch (cdb[1] & 0x1F) {
+                    case Cdb.SA_READ_CAPACITY_16 -> BlockCommands.readCapacity16(device, cdb, dataIn);
+                    case Cdb.SA_GET_LBA_STATUS -> LbaStatus.getLbaStatus(device, cdb, dataIn);
+                    default -> throw ScsiError.invalidFieldInCdb(1, 4);
+                };
             }
             case Cdb.MODE_SENSE_6, Cdb.MODE_SENSE_10 -> modeSense(device, cdb, dataIn);
             case Cdb.MODE_SELECT_6, Cdb.MODE_SELECT_10 -> modeSelect(device, cdb, dataOut);

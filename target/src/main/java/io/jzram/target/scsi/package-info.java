@@ -32,9 +32,13 @@
  * diskSize/512. READ CAPACITY(10) returns the last LBA (FFFFFFFFh when it does not fit), READ
  * CAPACITY(16) also LBPME=1 and LBPRZ=1. The Block Limits VPD page advertises the limits of
  * {@code BlockLimits}: 32 MiB maximum and 1 MiB optimal transfer, unmap granularity 4 KiB with
- * alignment 0, 512 MiB per UNMAP (128 descriptors) and per WRITE SAME, WSNZ=1. UNMAP and WRITE
- * SAME with a zero block free the whole pages of their range and zero its partial edge pages, so
- * the whole range reads zeros (LBPRZ=1).
+ * alignment 0, 512 MiB per UNMAP (128 descriptors) and per WRITE SAME, WSNZ=0 (a WRITE SAME of 0
+ * blocks runs to the end of the medium, within that maximum). UNMAP, WRITE SAME with UNMAP=1
+ * (whatever its block holds: SBC-4 says a thin-provisioned LU deallocates) and WRITE SAME with a
+ * zero block free the whole pages of their range and zero its partial edge pages, so the whole
+ * range reads zeros (LBPRZ=1). GET LBA STATUS reports a page as deallocated when it costs no
+ * memory and reads zeros (never written, discarded, or same-filled with zeros) and as mapped
+ * otherwise ({@code LbaStatus}).
  *
  * <h2>No write cache</h2>
  * The caching mode page reports WCE=0: when a WRITE completes its data is in the device's memory,

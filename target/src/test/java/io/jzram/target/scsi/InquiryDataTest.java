@@ -131,7 +131,7 @@ class InquiryDataTest {
 
         assertThat(d).hasSize(64);
         assertThat(Cdb.u16(d, 2)).as("page length 3Ch, which Linux requires").isEqualTo(0x3C);
-        assertThat(d[4] & 0x01).as("WSNZ").isEqualTo(1);
+        assertThat(d[4] & 0x01).as("WSNZ: 0 blocks means to the end of the medium").isEqualTo(0);
         assertThat(Cdb.u16(d, 6)).as("OPTIMAL TRANSFER LENGTH GRANULARITY").isEqualTo(8);
         assertThat(Cdb.u32(d, 8)).as("MAXIMUM TRANSFER LENGTH").isEqualTo(BlockLimits.MAX_TRANSFER_BLOCKS);
         assertThat(Cdb.u32(d, 12)).as("OPTIMAL TRANSFER LENGTH").isEqualTo(BlockLimits.OPTIMAL_TRANSFER_BLOCKS);

@@ -74,6 +74,32 @@ class VerifyAndSynchronizeCacheTest {
         assertThat(Cdb.u32(r.sense(), 3)).isLessThan(512);
     }
 
+    /** VERIFY(12): the 12-byte CDB (LBA in bytes 2-5, a 32-bit length in 6-9), the same rules. */
+    static byte[] verify12(long lba, long blocks, int bytchk) {
+        byte[] c = new byte[12];
+        c[0] = (byte) 0xAF;
+        c[1] = (byte) (bytchk << 1);
+        Cdb.put32(c, 2, lba);
+        Cdb.put32(c, 6, blocks);
+        return c;
+    }
+
+    @Test
+    void verify12ChecksItsRangeAndComparesLikeTheOthers() {
+        byte[] data = pattern(9, 7);
+        h.write(nexus, 0, 30, data);
+
+        h.exec(nexus, 0, verify12(BLOCKS - 1, 1, 0)).assertGood();
+        h.exec(nexus, 0, verify12(BLOCKS - 1, 2, 0)).assertCheck("05/21/00");
+        h.exec(nexus, 0, verify12(30, 9, 1), data).assertGood();
+        byte[] other = data.clone();
+        other[4000] ^= 0x40;
+        Result r = h.exec(nexus, 0, verify12(30, 9, 1), other).assertCheck("0E/1D/00");
+        assertThat(Cdb.u32(r.sense(), 3)).as("INFORMATION").isEqualTo(4000);
+        assertThat(h.exec(nexus, 0, verify12(0, 1, 2), pattern(1, 0)).assertCheck("05/24/00").fieldPointer())
+                .isEqualTo("cdb:1.2");
+    }
+
     @Test
     void byteCheck10bIsReserved() {
         assertThat(h.exec(nexus, 0, Cdbs.verify10(0, 1, 2), pattern(1, 0)).assertCheck("05/24/00").fieldPointer())

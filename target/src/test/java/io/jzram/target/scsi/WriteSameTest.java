@@ -89,12 +89,14 @@ class WriteSameTest {
     }
 
     @Test
-    void nonZeroBlockWithUnmapIsWrittenNotUnmapped() {
-        byte[] block = pattern(1, 5);
+    void unmapDeallocatesWhateverTheBlockHolds() {
+        h.write(nexus, 0, 0, noise(9, 5));
+        long before = dev.mmStat().memUsedTotal();
 
-        h.exec(nexus, 0, Cdbs.writeSame16(0, 9, true, false), block).assertGood();
+        h.exec(nexus, 0, Cdbs.writeSame16(0, 9, true, false), pattern(1, 5)).assertGood();
 
-        assertThat(Arrays.copyOfRange(h.read(nexus, 0, 0, 9), 8 * 512, 9 * 512)).isEqualTo(block);
+        assertThat(h.read(nexus, 0, 0, 9)).as("deallocated blocks read zeros (LBPRZ=1)").containsOnly(0);
+        assertThat(dev.mmStat().memUsedTotal()).isLessThan(before);
     }
 
     @Test
@@ -121,9 +123,35 @@ class WriteSameTest {
     }
 
     @Test
-    void zeroBlocksIsRejectedBecauseWsnzIsSet() {
-        assertThat(h.exec(nexus, 0, Cdbs.writeSame10(0, 0, true), ScsiHarness.zeros(1))
-                .assertCheck("05/24/00").fieldPointer()).isEqualTo("cdb:7");
+    void zeroBlocksWritesFromTheLbaToTheEndOfTheMediumBecauseWsnzIsClear() {
+        byte[] block = pattern(1, 9);
+        h.write(nexus, 0, BLOCKS - 20, noise(4, 10));
+
+        h.exec(nexus, 0, Cdbs.writeSame16(BLOCKS - 16, 0, false, false), block).assertGood();
+
+        byte[] tail = h.read(nexus, 0, BLOCKS - 20, 20);
+        assertThat(Arrays.copyOfRange(tail, 0, 4 * 512)).as("before the LBA: untouched").isEqualTo(noise(4, 10));
+        for (int b = 4; b < 20; b++) {
+            assertThat(Arrays.copyOfRange(tail, b * 512, b * 512 + 512)).as("block %d", b).isEqualTo(block);
+        }
+    }
+
+    @Test
+    void zeroBlocksAtTheEndOfTheMediumWritesNothingAndPastItIsOutOfRange() {
+        h.exec(nexus, 0, Cdbs.writeSame10(BLOCKS, 0, false), pattern(1, 1)).assertGood();
+        h.exec(nexus, 0, Cdbs.writeSame10(BLOCKS + 1, 0, false), pattern(1, 1)).assertCheck("05/21/00");
+        h.exec(nexus, 0, Cdbs.writeSame16(-1L, 0, true, false), ScsiHarness.zeros(1)).assertCheck("05/21/00");
+    }
+
+    @Test
+    void zeroBlocksCountsAsTheRestOfTheMediumAgainstTheMaximumWriteSameLength() throws Exception {
+        long big = (BlockLimits.MAX_WRITE_SAME_BLOCKS + 16) * 512;
+        ZramDevice large = h.addDevice(big);
+        ScsiCommandSet.NexusHandle n = h.loginClean();
+        int lun = large.id();
+        assertThat(h.exec(n, lun, Cdbs.writeSame16(0, 0, true, false), ScsiHarness.zeros(1))
+                .assertCheck("05/24/00").fieldPointer()).isEqualTo("cdb:10");
+        h.exec(n, lun, Cdbs.writeSame16(16, 0, true, false), ScsiHarness.zeros(1)).assertGood();
     }
 
     @Test
