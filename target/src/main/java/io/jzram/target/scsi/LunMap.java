@@ -8,7 +8,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +66,12 @@ public final class LunMap implements AutoCloseable {
     /** Which initiator sees which device (LUN masking); {@link LunVisibility#ALL} by default. */
     @GuardedBy("topology")
     private LunVisibility visibility = LunVisibility.ALL;
+    /**
+     * The reservations of each device, shared by every nexus's LUN of it; created on first use,
+     * forgotten when the device is removed. Its own lock is taken under {@link #topology} (resets)
+     * and never the other way round: it calls nothing while held.
+     */
+    private final Map<ZramDevice, PersistentReservations> reservations = new ConcurrentHashMap<>();
 
     private final ZramRegistry.Listener listener = new ZramRegistry.Listener() {
         @Override
@@ -126,13 +134,20 @@ public final class LunMap implements AutoCloseable {
             luns = state.clear();
         }
         luns.forEach(LunState::close);
+        // An I_T nexus loss ends its RESERVE(6)/(10) reservations; registrations stay (SPC-4).
+        luns.forEach(l -> l.reservations.nexusLost(state.port));
         log.debug("detached {}", state);
+    }
+
+    /** The reservations of a device (created on first use). */
+    PersistentReservations reservations(ZramDevice device) {
+        return reservations.computeIfAbsent(device, PersistentReservations::new);
     }
 
     /** Under {@link #topology}. A stale state for the same id (an older device) is closed. */
     @GuardedBy("topology")
-    private static void addLun(NexusState state, ZramDevice device) {
-        LunState lun = new LunState(device, UnitAttention.RESET_OCCURRED);
+    private void addLun(NexusState state, ZramDevice device) {
+        LunState lun = new LunState(device, UnitAttention.RESET_OCCURRED, reservations(device));
         lun.ensureHolder(state.holderName);
         LunState stale = state.put(lun);
         if (stale != null) {
@@ -179,6 +194,7 @@ public final class LunMap implements AutoCloseable {
         List<LunState> removed = new ArrayList<>();
         synchronized (topology) {
             unexported.remove(device.id()); // a later device with this id starts exported again
+            reservations.remove(device);
             for (NexusState state : nexuses) {
                 LunState lun = state.remove(device);
                 if (lun != null) {
@@ -340,6 +356,7 @@ public final class LunMap implements AutoCloseable {
                     s.unitAttentions.establish(UnitAttention.LOGICAL_UNIT_RESET);
                 }
             }
+            requester.lun(lun).reservations.reset(); // the RESERVE(6)/(10) reservation ends; persistent ones stay
         }
     }
 
@@ -349,6 +366,58 @@ public final class LunMap implements AutoCloseable {
             for (NexusState state : nexuses) {
                 for (LunState s : state.all()) {
                     s.unitAttentions.establish(UnitAttention.RESET_OCCURRED);
+                }
+            }
+            reservations.values().forEach(PersistentReservations::reset);
+        }
+    }
+
+    // ------------------------------------------------------------------ reservation effects
+
+    /** How long PREEMPT AND ABORT waits for the preempted nexuses' commands before it answers anyway. */
+    static final java.time.Duration DRAIN_LIMIT = java.time.Duration.ofSeconds(30);
+
+    /**
+     * Carries out what a reservation change asks (called without the reservations' lock): the unit
+     * attentions, on the LUN of {@code device} of every attached nexus with that initiator port
+     * (a port with no nexus now simply misses it, as an absent I_T nexus does); then, for PREEMPT
+     * AND ABORT, waits until the preempted nexuses' commands on the LUN that passed their
+     * reservation check before the change have ended, so that none of their writes lands after
+     * the command completes. Those commands are not cut short: on a RAM disk they take
+     * microseconds. The wait ends after {@link #DRAIN_LIMIT} with a warning (a command stuck that
+     * long is a bug elsewhere; the preemption itself has already taken effect).
+     */
+    void apply(ZramDevice device, PersistentReservations.Effects effects) {
+        List<LunState> drain = new ArrayList<>();
+        synchronized (topology) {
+            for (NexusState state : nexuses) {
+                LunState s = state.lun(device.id());
+                if (s == null || s.device != device) {
+                    continue;
+                }
+                for (PersistentReservations.Notice n : effects.notices()) {
+                    if (n.port().equals(state.port)) {
+                        s.unitAttentions.establish(n.attention());
+                    }
+                }
+                if (effects.drain().contains(state.port)) {
+                    drain.add(s);
+                }
+            }
+        }
+        long deadline = System.nanoTime() + DRAIN_LIMIT.toNanos();
+        for (LunState s : drain) {
+            while (s.inFlight.get() > 0) {
+                if (System.nanoTime() > deadline) {
+                    log.warn("{}: commands of a preempted nexus still running after {} s; PREEMPT AND ABORT answers anyway",
+                            device.name(), DRAIN_LIMIT.toSeconds());
+                    return;
+                }
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return; // Ends here: the server is stopping; the preemption has taken effect
                 }
             }
         }

@@ -2,6 +2,7 @@ package io.jzram.target.scsi;
 
 import io.jzram.core.ZramDevice;
 import io.jzram.core.ZramException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +16,15 @@ final class LunState {
 
     final ZramDevice device;
     final UnitAttentions unitAttentions = new UnitAttentions();
+    /** The device's reservations, shared with every other nexus's state of this device. */
+    final PersistentReservations reservations;
+    /**
+     * Commands of this nexus on this LUN between their reservation check and their end. Raised
+     * before the check and lowered after the command, so that PREEMPT AND ABORT, which publishes
+     * the new reservations first and then waits for this to reach 0, knows every command that saw
+     * the old ones has finished (both sides are volatile accesses: one of them sees the other).
+     */
+    final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong seenGeneration;
 
     /** Written under this; read lock-free. Null when not open (yet): opening is retried by {@link #ensureHolder}. */
@@ -22,8 +32,9 @@ final class LunState {
     /** Written under this; read lock-free. */
     private volatile boolean closed;
 
-    LunState(ZramDevice device, UnitAttention initial) {
+    LunState(ZramDevice device, UnitAttention initial, PersistentReservations reservations) {
         this.device = device;
+        this.reservations = reservations;
         this.seenGeneration = new AtomicLong(device.generation());
         if (initial != null) {
             unitAttentions.establish(initial);

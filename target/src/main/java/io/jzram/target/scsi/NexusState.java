@@ -16,6 +16,8 @@ final class NexusState implements ScsiCommandSet.NexusHandle {
     private final ItNexus nexus;
     private final LunMap owner;
     final String holderName;
+    /** This nexus's initiator port: its identity for reservations. */
+    final InitiatorPort port;
     /** Nexus-wide: only {@link UnitAttention#REPORTED_LUNS_DATA_CHANGED} is established here. */
     final UnitAttentions nexusAttentions = new UnitAttentions();
     private volatile LunState[] luns = new LunState[0];
@@ -25,6 +27,7 @@ final class NexusState implements ScsiCommandSet.NexusHandle {
         this.owner = owner;
         this.nexus = nexus;
         this.holderName = "iscsi:" + nexus.initiatorName();
+        this.port = InitiatorPort.of(nexus);
     }
 
     @Override

@@ -9,6 +9,7 @@ final class Responses {
     /** GOOD for a command that moved no data in either direction. */
     static final ScsiResponse GOOD = new ScsiResponse(ScsiResponse.GOOD, null, 0, 0, 0);
     static final ScsiResponse BUSY = new ScsiResponse(ScsiResponse.BUSY, null, 0, 0, -1);
+    static final ScsiResponse RESERVATION_CONFLICT = new ScsiResponse(ScsiResponse.RESERVATION_CONFLICT, null, 0, 0, -1);
 
     static ScsiResponse check(byte[] sense) {
         return new ScsiResponse(ScsiResponse.CHECK_CONDITION, sense, 0, 0, -1);

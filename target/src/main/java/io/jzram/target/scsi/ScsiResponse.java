@@ -22,6 +22,7 @@ public record ScsiResponse(int status, byte[] sense, int dataInLength, long full
     public static final int GOOD = 0x00;
     public static final int CHECK_CONDITION = 0x02;
     public static final int BUSY = 0x08;
+    public static final int RESERVATION_CONFLICT = 0x18;
     public static final int TASK_SET_FULL = 0x28;
 
     /** A response that does not say how much data-out the command wanted (dataOutLength -1). */

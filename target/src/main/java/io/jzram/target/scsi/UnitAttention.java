@@ -2,7 +2,8 @@ package io.jzram.target.scsi;
 
 /**
  * The unit attention conditions this target establishes, in the order they are reported when
- * several are pending (SPC-4 5.14, SAM-5 5.14): resets first, then capacity, then LUN inventory.
+ * several are pending (SPC-4 5.14, SAM-5 5.14): resets first, then capacity, then reservations, then LUN
+ * inventory.
  */
 enum UnitAttention {
     /**
@@ -14,6 +15,12 @@ enum UnitAttention {
     LOGICAL_UNIT_RESET(0x29, 0x03),
     /** 2A/09 CAPACITY DATA HAS CHANGED: the device was (re)initialised since this nexus last looked. */
     CAPACITY_DATA_CHANGED(0x2A, 0x09),
+    /** 2A/03 RESERVATIONS PREEMPTED: another I_T nexus cleared the registrations (PERSISTENT RESERVE OUT CLEAR). */
+    RESERVATIONS_PREEMPTED(0x2A, 0x03),
+    /** 2A/04 RESERVATIONS RELEASED: a Registrants Only or All Registrants reservation was released or changed type. */
+    RESERVATIONS_RELEASED(0x2A, 0x04),
+    /** 2A/05 REGISTRATIONS PREEMPTED: another I_T nexus preempted this one's registration (PREEMPT, PREEMPT AND ABORT). */
+    REGISTRATIONS_PREEMPTED(0x2A, 0x05),
     /** 3F/0E REPORTED LUNS DATA HAS CHANGED: a device was added or removed. */
     REPORTED_LUNS_DATA_CHANGED(0x3F, 0x0E);
 

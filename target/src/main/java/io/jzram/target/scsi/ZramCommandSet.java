@@ -135,6 +135,37 @@ public final class ZramCommandSet implements ScsiCommandSet, AutoCloseable {
         }
         checkCdb(cdb, length);
         ZramDevice device = lu.device;
+        PersistentReservations reservations = lu.reservations;
+        switch (op) {
+            case ReservationCommands.PR_IN -> {
+                return ReservationCommands.persistentReserveIn(reservations, nexus.port, cdb, dataIn);
+            }
+            case ReservationCommands.PR_OUT -> {
+                return ReservationCommands.persistentReserveOut(reservations, nexus.port, cdb, dataOut,
+                        effects -> luns.apply(device, effects));
+            }
+            case ReservationCommands.RESERVE_6, ReservationCommands.RELEASE_6, ReservationCommands.RESERVE_10,
+                    ReservationCommands.RELEASE_10 -> {
+                return ReservationCommands.reserveOrRelease(reservations, nexus.port, cdb);
+            }
+            default -> {
+                // everything else: checked against the reservations, counted while it runs
+            }
+        }
+        lu.inFlight.incrementAndGet();
+        try {
+            if (reservations.conflicts(nexus.port, ReservationConflicts.access(cdb))) {
+                return Responses.RESERVATION_CONFLICT;
+            }
+            return execute(device, op, cdb, dataOut, dataIn);
+        } finally {
+            lu.inFlight.decrementAndGet();
+        }
+    }
+
+    /** A command that met no reservation conflict. */
+    private static ScsiResponse execute(ZramDevice device, int op, byte[] cdb, ByteBuffer dataOut, ByteBuffer dataIn)
+            throws ZramException {
         return switch (op) {
             case Cdb.TEST_UNIT_READY -> {
                 BlockCommands.capacity(device);

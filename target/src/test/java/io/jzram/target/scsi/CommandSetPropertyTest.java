@@ -94,8 +94,10 @@ class CommandSetPropertyTest {
                                 ? Cdbs.writeSame16(ws.lba(), ws.blocks(), ws.unmap(), false)
                                 : Cdbs.writeSame10(ws.lba(), ws.blocks(), ws.unmap());
                         h.exec(n, 0, cdb, block).assertGood();
+                        // UNMAP=1 deallocates whatever the block holds (SBC-4): the range reads zeros
+                        byte[] stored = ws.unmap() ? new byte[BLOCK] : block;
                         for (int i = 0; i < ws.blocks(); i++) {
-                            System.arraycopy(block, 0, model, (ws.lba() + i) * BLOCK, BLOCK);
+                            System.arraycopy(stored, 0, model, (ws.lba() + i) * BLOCK, BLOCK);
                         }
                     }
                 }

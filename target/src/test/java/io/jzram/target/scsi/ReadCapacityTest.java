@@ -95,7 +95,7 @@ class ReadCapacityTest {
     @Test
     void otherServiceActionsOfServiceActionIn16AreInvalid() {
         byte[] cdb = Cdbs.readCapacity16(32);
-        cdb[1] = 0x12; // GET LBA STATUS: not implemented
+        cdb[1] = 0x11; // not a service action this device server has (10h READ CAPACITY(16) and 12h GET LBA STATUS are)
 
         assertThat(h.exec(nexus, 0, cdb, null, 32).assertCheck("05/24/00").fieldPointer()).isEqualTo("cdb:1.4");
     }
